@@ -1,0 +1,58 @@
+"""The one settings object. Every knob is an env var with the ``MARSAD_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MARSAD_", frozen=True, extra="ignore")
+
+    # Embedded mode
+    store: Path = Path("./data")
+    rules: Path = CONFIG_DIR / "alerts.yaml"
+    gazetteer_dir: Path = CONFIG_DIR / "gazetteer"
+    boilerplate: Path = CONFIG_DIR / "boilerplate.yaml"
+    sources: Path = CONFIG_DIR / "sources.yaml"
+    ner_model_path: Path | None = None  # camel-tools NER model directory; gazetteer only when unset
+
+    # Input limits
+    max_body_bytes: int = 2_000_000
+
+    # Deduplication
+    dedup_threshold: float = 0.7  # Jaccard similarity of word shingles that makes a near-duplicate
+    dedup_num_perm: int = 128
+    dedup_shingle_words: int = 3
+    dedup_window_days: float = 30.0
+    dedup_max_entries: int = 500_000
+
+    # Distributed mode
+    kafka_bootstrap: str | None = None
+    topic_prefix: str = ""
+    consumer_group: str = "marsad-worker"
+    elasticsearch_url: str | None = None
+    elasticsearch_username: str | None = None
+    elasticsearch_password: SecretStr | None = None
+    index_prefix: str = ""
+    bulk_max_docs: int = 500
+    bulk_max_bytes: int = 5_000_000
+    bulk_max_seconds: float = 1.0
+
+    # HTTP (search page, JSON API, /metrics) for `marsad run`
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    @property
+    def distributed(self) -> bool:
+        return bool(self.kafka_bootstrap and self.elasticsearch_url)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,23 @@
+"""The Kafka topics, declared once (CONTRACTS.md §6). Nothing else spells a topic name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    base_name: str
+    partitions: int
+    description: str
+
+    def name(self, prefix: str = "") -> str:
+        return f"{prefix}{self.base_name}"
+
+
+RAW = TopicSpec("articles.raw", 4, "raw articles as producers pushed them (JSON bytes, keyed by id)")
+ENRICHED = TopicSpec("articles.enriched", 4, "enriched documents (CONTRACTS.md §2), keyed by id")
+ALERTS = TopicSpec("alerts", 1, "fired alerts (CONTRACTS.md §3), keyed by doc id")
+DLQ = TopicSpec("articles.dlq", 1, "dead letters: stage, reason, payload, topic/partition/offset")
+
+ALL_TOPICS: tuple[TopicSpec, ...] = (RAW, ENRICHED, ALERTS, DLQ)

@@ -1,0 +1,191 @@
+"""Arabic normalization for matching, hashing and shingling (the original text is kept for display).
+
+The reference chain is camel-tools' (``normalize_unicode`` → ``dediac_ar`` → ``normalize_alef_ar`` →
+``normalize_alef_maksura_ar`` → ``normalize_teh_marbuta_ar``) plus what a news matcher also needs:
+tatweel, further Arabic combining marks, zero-width and bidi controls removed, Arabic-Indic and Persian
+digits to ASCII, whitespace collapsed.
+
+camel-tools runs a regex or ``str.translate`` pass per step; a dict-based ``translate`` costs ~60 ns per
+character, which alone would eat the throughput budget. Here full NFKC runs only when a text is not already
+NFKC (a C quick-check), deletions are one regex pass, the six letter variants are ``str.replace`` calls
+that only run when the letter occurs, and digits are substituted only where present.
+``tests/unit/test_normalize.py`` proves the output equals camel-tools' chain on real text.
+
+``normalize_with_offsets`` gives the same text (without whitespace collapsing, character by character) with
+a map back to the original offsets, so entities found in normalized text point at the original body.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+TATWEEL = "\u0640"
+# Harakat, shadda, sukun (U+064B-U+0652) and the dagger alef (U+0670): what camel-tools' dediac_ar removes.
+DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
+# Further combining marks of Arabic script: maddah/hamza above and below, Quranic annotation signs.
+EXTRA_MARKS = "".join(
+    chr(c) for c in (*range(0x0653, 0x0660), *range(0x06D6, 0x06DD), *range(0x06DF, 0x06E9), *range(0x06EA, 0x06EE))
+)
+INVISIBLE = "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+DELETED = TATWEEL + DIACRITICS + EXTRA_MARKS + INVISIBLE
+
+LETTER_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("\u0623", "\u0627"),  # أ → ا
+    ("\u0625", "\u0627"),  # إ → ا
+    ("\u0622", "\u0627"),  # آ → ا
+    ("\u0671", "\u0627"),  # ٱ → ا
+    ("\u0649", "\u064a"),  # ى → ي
+    ("\u0629", "\u0647"),  # ة → ه
+)
+DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+# camel-tools' own fixes applied before NFKC (NFKC alone gives the rial sign a Persian yeh).
+CAMEL_UNICODE_FIXES = {"\ufdfc": "ريال", "\ufdfd": "بسم الله الرحمن الرحيم"}
+
+_DELETED_RE = re.compile("[" + DELETED + "]")
+_LETTER_TABLE = {ord(k): v for k, v in (*LETTER_VARIANTS, *DIGITS.items())} | {ord(c): "" for c in DELETED}
+
+
+def _replace_letters(text: str) -> str:
+    for variant, plain in LETTER_VARIANTS:
+        if variant in text:
+            text = text.replace(variant, plain)
+    return text
+
+
+@cache
+def _per_character_table() -> dict[int, str]:
+    """Every code point whose normalized form differs from itself, mapped on its own (built once, ~0.5 s)."""
+    table: dict[int, str] = {}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        compat = CAMEL_UNICODE_FIXES.get(char) or unicodedata.normalize("NFKC", char)
+        mapped = compat.translate(_LETTER_TABLE)
+        if mapped != char:
+            table[code] = mapped
+    return table
+
+
+def _char_class(codes: list[int]) -> re.Pattern[str]:
+    """A character class of ``codes`` written as ranges (a class of thousands of singletons is slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile("[" + body + "]")
+
+
+@cache
+def _one_to_one_table() -> dict[int, str]:
+    return {c: m for c, m in _per_character_table().items() if len(m) == 1}
+
+
+@cache
+def _length_changing() -> re.Pattern[str]:
+    return _char_class([c for c, m in _per_character_table().items() if len(m) != 1])
+
+
+@cache
+def _unusual() -> re.Pattern[str]:
+    """Characters outside what Arabic news text is made of, or mapped by the general table only.
+
+    Written as the complement of the few ranges of common characters, since Python's ``re`` tests a
+    class range by range: a class of a few ranges scans text fast, one of hundreds does not.
+    """
+    table = _per_character_table()
+    handled = {ord(variant) for variant, _ in LETTER_VARIANTS} | {ord(d) for d in DIGITS}
+    handled |= {ord(c) for c in DELETED}
+    common = [c for c in range(0x2100) if c not in table or c in handled]
+    ranges: list[list[int]] = []
+    for code in common:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile("[^" + body + "]")
+
+
+_DIGIT_RE = re.compile("[" + "".join(DIGITS) + "]")
+
+
+def _map_one_to_one(text: str) -> str:
+    """Letter variants and digits, which keep the length."""
+    text = _replace_letters(text)
+    if _DIGIT_RE.search(text):
+        text = _DIGIT_RE.sub(lambda match: DIGITS[match.group()], text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Normalized form of ``text`` for matching, hashing and comparing (idempotent)."""
+    if not unicodedata.is_normalized("NFKC", text):
+        for char, fixed in CAMEL_UNICODE_FIXES.items():
+            text = text.replace(char, fixed)
+        text = unicodedata.normalize("NFKC", text)
+    text = _DELETED_RE.sub("", text)
+    text = _replace_letters(text)
+    if any(digit in text for digit in DIGITS):
+        text = text.translate(_LETTER_TABLE)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps positions in a normalized text back to the original text.
+
+    ``breaks`` holds normalized positions where the shift changes; ``shifts[i]`` is what to add to a
+    normalized position at or after ``breaks[i]`` (and before the next break) to get the original one.
+    """
+
+    breaks: tuple[int, ...]
+    shifts: tuple[int, ...]
+
+    def original(self, position: int) -> int:
+        index = bisect_right(self.breaks, position) - 1
+        return position + (self.shifts[index] if index >= 0 else 0)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
+    """Normalize character by character, keeping whitespace, with a map back to ``text``.
+
+    Equal to ``normalize`` up to whitespace for text without composing sequences (a letter followed by
+    a combining hamza composes under NFKC but is mapped letter by letter here).
+    """
+    table = _per_character_table()
+    if _unusual().search(text):
+        mapped = text.translate(_one_to_one_table())
+        changing = _length_changing()
+    else:
+        mapped = _map_one_to_one(text)
+        changing = _DELETED_RE
+    parts: list[str] = []
+    breaks: list[int] = []
+    shifts: list[int] = []
+    normalized_length = 0
+    last = 0
+    for match in changing.finditer(mapped):
+        start = match.start()
+        parts.append(mapped[last:start])
+        normalized_length += start - last
+        replacement = table[ord(mapped[start])]
+        # Each character of an expansion points at the one original character it came from.
+        for offset in range(len(replacement)):
+            breaks.append(normalized_length + offset)
+            shifts.append(start - normalized_length - offset)
+        parts.append(replacement)
+        normalized_length += len(replacement)
+        last = start + 1
+        breaks.append(normalized_length)
+        shifts.append(last - normalized_length)
+    parts.append(mapped[last:])
+    return "".join(parts), OffsetMap(tuple(breaks), tuple(shifts))
