@@ -1,0 +1,1 @@
+"""Embedded full-text search with the same Arabic analysis as the Elasticsearch templates."""

@@ -1,0 +1,307 @@
+"""A pure-Python mirror of marsad's Elasticsearch Arabic analyzers.
+
+Index side (`marsad_arabic_index`) and query side (`marsad_arabic`) of
+``config/elasticsearch/news-template.json``:
+
+    standard tokenizer -> lowercase -> decimal_digit -> stop(_arabic_) -> arabic_normalization
+        -> arabic_clitics (index side only) -> arabic_stem
+
+Each step re-expresses the Lucene 10 class Elasticsearch 9 runs for it, so the embedded store finds
+exactly what Elasticsearch finds: StandardTokenizerImpl (UAX#29 word rules, JFlex grammar),
+LowerCaseFilter, DecimalDigitFilter, StopFilter, ArabicNormalizer,
+PatternCaptureGroupTokenFilter and ArabicStemmer. Positions count tokenizer tokens, so a removed
+stop word leaves a gap, as in Lucene. Offsets index the Python string (code points).
+
+The tokenizer is hand-written because no Python library reproduces Lucene's grammar (which differs
+from plain UAX#29 in emoji, South-East Asian runs, ideographs and the 255-character split): every
+character is first mapped to a one-letter word-break class with ``str.translate``, then one
+stdlib ``re`` pattern that transcribes the JFlex rules runs over that class string. The `regex`
+module is used only to classify characters and for the ``\\p{L}`` clitic patterns: running its
+Unicode-property patterns over the text itself is several times slower.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+import regex
+
+from marsad.settings import CONFIG_DIR
+
+STOPWORDS_FILE = CONFIG_DIR / "analysis" / "arabic_stopwords.txt"
+MAX_TOKEN_LENGTH = 255  # Lucene's default, in UTF-16 code units; longer tokens are split
+
+# The `arabic_clitics` pattern_capture patterns, as in the Elasticsearch template (Java regex syntax
+# that the `regex` module reads the same way).
+CLITIC_PATTERNS = (
+    r"^[وف][بكل](\p{L}{3,})$",  # two-letter proclitic: وب ول وك فب فل فك
+    r"^[وفبكل](\p{L}{3,})$",  # one-letter proclitic
+)
+
+
+class Token(NamedTuple):
+    term: str
+    start: int
+    end: int
+    position: int
+
+
+# --- standard tokenizer -------------------------------------------------------------------------
+#
+# Word-break classes (one character each):
+#   A ALetter   H Hebrew_Letter   N Numeric   0 digit 0-9 (Numeric and emoji keycap base)
+#   K Katakana  L MidLetter       M MidNumLet Q Single_Quote  D Double_Quote  U MidNum
+#   E ExtendNumLet   X Extend/Format   Z ZWJ   F U+FE0F   f U+FE0E   C U+20E3 (keycap)
+#   t emoji tag spec   T emoji tag terminator   m Emoji_Modifier   R Regional_Indicator
+#   P emoji character   p emoji character that is also ALetter   B Emoji_Modifier_Base
+#   S / s Line_Break=Complex_Context (South-East Asian) letter / mark   I Han   J Hiragana
+#   space: anything else (never part of a token)
+
+_CLASS_TESTS = tuple(
+    (cls, regex.compile(rf"(?V1)[{chars}]"))
+    for cls, chars in (
+        ("0", r"0-9"),
+        ("#", r"#*"),
+        ("C", r"\u20E3"),
+        ("F", r"\uFE0F"),
+        ("f", r"\uFE0E"),
+        ("Z", r"\p{WB=ZWJ}"),
+        ("t", r"\U000E0020-\U000E007E"),
+        ("T", r"\U000E007F"),
+        # Lucene's grammar is Unicode 9, where skin-tone modifiers were not yet Extend.
+        ("m", r"\p{Emoji_Modifier}"),
+        ("R", r"\p{WB=Regional_Indicator}"),
+        ("B", r"\p{Emoji_Modifier_Base}"),
+        ("p", r"[\p{Extended_Pictographic}\p{Emoji}]&&\p{WB=ALetter}"),
+        ("P", r"\p{Extended_Pictographic}"),
+        ("P", r"\p{Emoji}"),
+        ("s", r"\p{LB=Complex_Context}&&[\p{WB=Extend}\p{WB=Format}]"),
+        ("X", r"\p{WB=Extend}\p{WB=Format}"),
+        ("H", r"\p{WB=Hebrew_Letter}"),
+        ("A", r"\p{WB=ALetter}"),
+        ("N", r"\p{WB=Numeric}"),
+        ("N", r"\p{Block=Halfwidth_And_Fullwidth_Forms}&&\p{Nd}"),
+        ("K", r"\p{WB=Katakana}"),
+        ("L", r"\p{WB=MidLetter}"),
+        ("M", r"\p{WB=MidNumLet}"),
+        ("Q", r"\p{WB=Single_Quote}"),
+        ("D", r"\p{WB=Double_Quote}"),
+        ("U", r"\p{WB=MidNum}"),
+        ("E", r"\p{WB=ExtendNumLet}"),
+        ("S", r"\p{LB=Complex_Context}"),
+        ("I", r"\p{Script=Han}"),
+        ("J", r"\p{Script=Hiragana}"),
+    )
+)
+
+
+def _word_break_class(char: str) -> str:
+    for cls, test in _CLASS_TESTS:
+        if test.match(char):
+            return cls
+    return " "
+
+
+class _ClassTable(dict[int, str]):
+    """``str.translate`` table that classifies each code point the first time it is seen."""
+
+    def __missing__(self, code_point: int) -> str:
+        cls = self[code_point] = _word_break_class(chr(code_point))
+        return cls
+
+
+_CLASSES = _ClassTable()
+for _code_point in [*range(0x80), *range(0x600, 0x700)]:  # ASCII and Arabic: classify up front
+    _CLASSES[_code_point] = _word_break_class(chr(_code_point))
+
+
+def _build_token_pattern() -> re.Pattern[str]:
+    ext = "[XsZFfCtT]*"  # (Extend | Format | ZWJ)*
+    # In emoji sequences a ZWJ that joins a following emoji is left to the joiner below: JFlex takes
+    # the longest match, a backtracking regex would stop at the first one.
+    ext_sans_selector = "(?:[XsCtT]|Z(?!Z*[PpBm]))*"
+    letter = f"[AHp]{ext}"
+    numeric = f"[N0]{ext}"
+    katakana = f"K{ext}"
+    mid_letter = f"[LMQ]{ext}"
+    mid_numeric = f"[UMQ]{ext}"
+    extend_num_let = f"E{ext}"
+    hebrew = f"H{ext}"
+    core = (
+        f"(?:{katakana}(?:(?:{extend_num_let})*{katakana})*"
+        f"|(?:{hebrew}(?:Q{ext}|D{ext}{hebrew})"
+        f"|{numeric}(?:(?:(?:{extend_num_let})*|{mid_numeric}){numeric})*"
+        f"|{letter}(?:(?:(?:{extend_num_let})*|{mid_letter}){letter})*)+)"
+    )
+    word = f"(?:{extend_num_let})*{core}(?:(?:{extend_num_let})+{core})*(?:{extend_num_let})*"
+    emoji_unit = f"(?:Z*[PpB]{ext_sans_selector}F?|(?:Z*B{ext_sans_selector})?m{ext_sans_selector})"
+    emoji = (
+        f"{emoji_unit}(?:(?:Z{emoji_unit})*|t+T)"
+        f"|[0#]{ext_sans_selector}F?C{ext_sans_selector}"
+        f"|R{ext}R{ext}"
+    )
+    south_east_asian = f"(?:[Ss]{ext})+"
+    # Fast path for the common token, a run of letters and digits that nothing after it can extend;
+    # it matches exactly what `word` would. The leading lookahead lets `re` skip non-token characters.
+    plain_word = "[AHpN0][AHpN0XsZFfCtT]*+(?![EQD]|[LMU][XsZFfCtT]*[AHpN0])"
+    return re.compile(f"(?=[^ ])(?:{plain_word}|{word}|{emoji}|{south_east_asian}|I{ext}|J{ext})")
+
+
+_TOKEN = _build_token_pattern()
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _split_long_token(classes: str, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Lucene's scanner buffer holds MAX_TOKEN_LENGTH chars: it takes the longest match that fits,
+    then scans on from there."""
+    spans = []
+    position = start
+    while match := _TOKEN.search(classes, position, end):
+        window_end = match.start()
+        units = 0
+        while window_end < end:
+            units += 2 if ord(text[window_end]) > 0xFFFF else 1
+            if units > MAX_TOKEN_LENGTH:
+                break
+            window_end += 1
+        fitted = _TOKEN.match(classes, match.start(), window_end)
+        if fitted is None:  # the window cut a surrogate-pair-sized token in two
+            break
+        spans.append(fitted.span())
+        position = fitted.end()
+    return spans
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end of each token of Lucene's standard tokenizer, in order."""
+    classes = text.translate(_CLASSES)
+    spans = []
+    for match in _TOKEN.finditer(classes):
+        start, end = match.span()
+        if end - start > MAX_TOKEN_LENGTH // 2 and _utf16_length(text[start:end]) > MAX_TOKEN_LENGTH:
+            spans.extend(_split_long_token(classes, text, start, end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+# --- token filters ------------------------------------------------------------------------------
+
+# Java's Character.toLowerCase is the simple one-to-one mapping; str.lower() differs only for
+# these two (full mapping of İ, context-dependent final sigma).
+_JAVA_LOWERCASE_EXCEPTIONS = str.maketrans({"İ": "i", "Σ": "σ"})
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")  # every Unicode Nd digit outside ASCII
+
+_ARABIC_NORMALIZATION = str.maketrans(
+    {
+        "آ": "ا",
+        "أ": "ا",
+        "إ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        # tatweel, then the harakat from fathatan (U+064B) to sukun (U+0652)
+        **dict.fromkeys("\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"),
+    }
+)
+
+_STEM_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+_STEM_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+
+_CLITICS = tuple(regex.compile(pattern) for pattern in CLITIC_PATTERNS)
+
+
+def _load_stopwords() -> frozenset[str]:
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS = _load_stopwords()
+
+
+def _lowercase_and_digits(word: str) -> str:
+    word = word.translate(_JAVA_LOWERCASE_EXCEPTIONS).lower()
+    if word.isascii():
+        return word
+    return _NON_ASCII_DIGIT.sub(lambda digit: str(unicodedata.decimal(digit[0])), word)
+
+
+def _stem(term: str) -> str:
+    # Lucene's length conditions count UTF-16 code units.
+    length = _utf16_length(term)
+    for prefix in _STEM_PREFIXES:
+        # The wa- prefix needs 3 characters left after it, the others 2.
+        minimum = 4 if len(prefix) == 1 else len(prefix) + 2
+        if length >= minimum and term.startswith(prefix):
+            term = term[len(prefix) :]
+            length -= len(prefix)
+            break
+    for suffix in _STEM_SUFFIXES:
+        if length >= len(suffix) + 2 and term.endswith(suffix):
+            term = term[: -len(suffix)]
+            length -= len(suffix)
+    return term
+
+
+def _clitic_variants(term: str) -> list[str]:
+    """PatternCaptureGroupTokenFilter with preserve_original: the token itself, then every non-empty
+    capture that is not the whole token, in order of where it starts (ties: pattern order)."""
+    captures = []
+    for pattern in _CLITICS:
+        match = pattern.match(term)
+        if match is None:
+            continue
+        for group in range(1, len(match.groups()) + 1):
+            start, end = match.span(group)
+            if start != end and (start, end) != (0, len(term)):
+                captures.append((start, match[group]))
+    captures.sort(key=lambda capture: capture[0])
+    return [term, *(capture for _, capture in captures)]
+
+
+@lru_cache(maxsize=200_000)
+def _normalized(word: str) -> str | None:
+    """The token after lowercase, decimal_digit, stop and arabic_normalization; None if a stop word."""
+    term = _lowercase_and_digits(word)
+    if term in STOPWORDS:
+        return None
+    return term.translate(_ARABIC_NORMALIZATION)
+
+
+@lru_cache(maxsize=200_000)
+def index_terms(word: str) -> tuple[str, ...]:
+    """Terms the index analyzer emits, at one position, for one tokenizer token."""
+    term = _normalized(word)
+    if term is None:
+        return ()
+    return tuple(_stem(variant) for variant in _clitic_variants(term))
+
+
+@lru_cache(maxsize=200_000)
+def query_term(word: str) -> str | None:
+    """The term the search analyzer emits for one tokenizer token; None if a stop word."""
+    term = _normalized(word)
+    return None if term is None else _stem(term)
+
+
+def analyze_index(text: str) -> list[Token]:
+    """`marsad_arabic_index`: clitic variants share their token's position and offsets."""
+    return [
+        Token(term, start, end, position)
+        for position, (start, end) in enumerate(word_spans(text))
+        for term in index_terms(text[start:end])
+    ]
+
+
+def analyze_query(text: str) -> list[Token]:
+    """`marsad_arabic`: one term per token, no clitic expansion."""
+    return [
+        Token(term, start, end, position)
+        for position, (start, end) in enumerate(word_spans(text))
+        if (term := query_term(text[start:end])) is not None
+    ]

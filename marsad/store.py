@@ -1,0 +1,196 @@
+"""The embedded store: one SQLite file holding documents, rejects, alerts, dedup state and the search index.
+
+Everything one batch produces is written in one transaction, so a crash never leaves a document without its
+dedup state or an alert without its document.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from marsad.search.fts import FullTextIndex
+from topics.records import Alert, DeadLetter, EnrichedDocument
+from workers.pipeline import Processed
+from workers.stages.dedup import DedupEntry, ShingleSet
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    story_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shingles (id TEXT PRIMARY KEY, shingles BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS dedup (
+    id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dedup_seen_at ON dedup (seen_at);
+CREATE TABLE IF NOT EXISTS alerts (
+    seq INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    story_id TEXT NOT NULL,
+    alert TEXT NOT NULL,
+    UNIQUE (rule, story_id)
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    seq INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    detail TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    document: EnrichedDocument
+    score: float
+    snippet: str
+
+
+class Store:
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._db = sqlite3.connect(directory / "marsad.db", isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._fts = FullTextIndex(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # Reads used by the pipeline -------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> EnrichedDocument | None:
+        row = self._db.execute("SELECT document FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return EnrichedDocument.from_dict(json.loads(row[0])) if row else None
+
+    def shingles(self, doc_id: str) -> ShingleSet | None:
+        row = self._db.execute("SELECT shingles FROM shingles WHERE id = ?", (doc_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.uint32) if row else None
+
+    def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
+        """The most recent ``limit`` entries seen at or after ``since``, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, story_id, content_hash, signature, seen_at FROM dedup WHERE seen_at >= ? "
+            "ORDER BY seen_at DESC LIMIT ?",
+            (since, limit),
+        ).fetchall()
+        return [
+            DedupEntry(doc_id, story, content, np.frombuffer(signature, dtype=np.uint64).copy(), seen_at)
+            for doc_id, story, content, signature, seen_at in reversed(rows)
+        ]
+
+    def fired_pairs(self) -> set[tuple[str, str]]:
+        return {(rule, story) for rule, story in self._db.execute("SELECT rule, story_id FROM alerts")}
+
+    # Writes ---------------------------------------------------------------------------------------
+
+    def write_batch(self, processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> None:
+        with self._transaction():
+            for item in processed:
+                if item.replay:
+                    continue
+                self._write_document(item)
+            for letter in rejected:
+                detail = letter.to_dict()
+                self._db.execute(
+                    "INSERT INTO rejects (stage, reason, source, payload, detail) VALUES (?, ?, ?, ?, ?)",
+                    (letter.stage, letter.reason, letter.position.source, letter.payload,
+                     json.dumps({k: v for k, v in detail.items() if k != "payload"}, ensure_ascii=False)),
+                )
+
+    def _write_document(self, item: Processed) -> None:
+        document = item.document
+        payload = json.dumps(document.to_dict(), ensure_ascii=False)
+        cursor = self._db.execute(
+            "INSERT INTO documents (id, story_id, content_hash, document) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, "
+            "content_hash = excluded.content_hash, document = excluded.document RETURNING seq",
+            (document.id, document.story_id, document.content_hash, payload),
+        )
+        seq = cursor.fetchone()[0]
+        self._fts.add(seq, document.title, document.body)
+        self._db.execute(
+            "INSERT OR REPLACE INTO shingles (id, shingles) VALUES (?, ?)",
+            (document.id, item.fingerprint.shingles.tobytes()),
+        )
+        if item.remembered:
+            self._db.execute(
+                "INSERT OR REPLACE INTO dedup (id, story_id, content_hash, signature, seen_at) VALUES (?, ?, ?, ?, ?)",
+                (document.id, document.story_id, document.content_hash, item.fingerprint.signature.tobytes(),
+                 _epoch(document.ingested_at)),
+            )
+        for alert in item.fired:
+            self._db.execute(
+                "INSERT OR IGNORE INTO alerts (rule, story_id, alert) VALUES (?, ?, ?)",
+                (alert.rule, alert.story_id, json.dumps(alert.to_dict(), ensure_ascii=False)),
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # Listings -------------------------------------------------------------------------------------
+
+    def documents(self) -> Iterator[EnrichedDocument]:
+        for (payload,) in self._db.execute("SELECT document FROM documents ORDER BY seq"):
+            yield EnrichedDocument.from_dict(json.loads(payload))
+
+    def alerts(self) -> list[Alert]:
+        alerts = []
+        for (payload,) in self._db.execute("SELECT alert FROM alerts ORDER BY seq"):
+            data = json.loads(payload)
+            alerts.append(
+                Alert(data["rule"], data["doc_id"], data["story_id"], tuple(data["matched"]), data["fired_at"])
+            )
+        return alerts
+
+    def rejects(self) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT reason, source, payload, detail FROM rejects ORDER BY seq")
+        return [
+            {"reason": reason, "source": source, "payload": payload.decode("utf-8", errors="replace"),
+             **{k: v for k, v in json.loads(detail).items() if k not in ("reason", "source")}}
+            for reason, source, payload, detail in rows
+        ]
+
+    def search(self, query: str, limit: int) -> list[SearchResult]:
+        hits = self._fts.search(query, limit)
+        results = []
+        for hit in hits:
+            row = self._db.execute("SELECT document FROM documents WHERE seq = ?", (hit.doc_key,)).fetchone()
+            if row:
+                results.append(SearchResult(EnrichedDocument.from_dict(json.loads(row[0])), hit.score, hit.snippet))
+        return results
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._db.execute("COMMIT" if error is None else "ROLLBACK")
+
+
+
+def _epoch(iso_time: str) -> float:
+    return datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()

@@ -1,0 +1,55 @@
+"""Builds the pipeline's parts from settings: the one place that reads their config files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from marsad.settings import Settings
+from topics.records import EnrichedDocument, Entity
+from workers.pipeline import Enricher, StoryDecider, Tagger
+from workers.stages.alerts import RuleSet, load_rules
+from workers.stages.clean import BoilerplateRemover
+from workers.stages.dedup import Fingerprinter, ShingleSet
+from workers.stages.entities import GazetteerTagger
+
+
+def build_tagger(settings: Settings) -> Tagger:
+    gazetteer = GazetteerTagger.from_directory(settings.gazetteer_dir)
+    if settings.ner_model_path is None:
+        return gazetteer.tag
+    from workers.stages.neural_ner import NeuralTagger, merge_entities
+
+    neural = NeuralTagger.load(settings.ner_model_path)
+
+    def tag(body: str) -> list[Entity]:
+        return merge_entities(gazetteer.tag(body), neural.tag(body))
+
+    return tag
+
+
+def build_enricher(settings: Settings, rules_path: Path | None = None) -> Enricher:
+    return Enricher(
+        clean=BoilerplateRemover.from_file(settings.boilerplate),
+        tag=build_tagger(settings),
+        rules=RuleSet(load_rules(rules_path or settings.rules)),
+        fingerprint=Fingerprinter(settings.dedup_num_perm, settings.dedup_shingle_words),
+        max_payload_bytes=settings.max_body_bytes,
+    )
+
+
+def build_decider(
+    settings: Settings,
+    known: Callable[[str], EnrichedDocument | None],
+    stored_shingles: Callable[[str], ShingleSet | None],
+    fired: set[tuple[str, str]],
+) -> StoryDecider:
+    return StoryDecider(
+        known=known,
+        stored_shingles=stored_shingles,
+        fired=fired,
+        threshold=settings.dedup_threshold,
+        num_perm=settings.dedup_num_perm,
+        window_seconds=settings.dedup_window_days * 86_400,
+        max_entries=settings.dedup_max_entries,
+    )

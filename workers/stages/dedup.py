@@ -1,0 +1,289 @@
+"""Exact and near-duplicate detection over normalized word shingles.
+
+Exact duplicates share ``content_hash`` (BLAKE2b of the normalized text). Near duplicates are found with
+MinHash signatures in a datasketch ``MinHashLSH`` index, and every LSH candidate is verified with the real
+Jaccard similarity of the two shingle sets before it is called a duplicate.
+
+Signatures are one-permutation MinHash with densification (Shrivastava, ICML 2017): each shingle is hashed
+once and falls into one of ``num_perm`` bins, the minimum per bin is the signature. It estimates Jaccard
+similarity as classic k-permutation MinHash does, at O(shingles) instead of O(shingles × num_perm) work:
+datasketch's ``MinHash.update`` loop was the bottleneck of the whole chain (see ``scripts/bench``).
+
+The index is plain in-memory state, bounded by age and size; the store persists what is needed to rebuild
+it (``DedupEntry``) and the shingle sets used for verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHash, MinHashLSH
+
+ShingleSet = npt.NDArray[np.uint32]
+
+_MASK32 = np.uint64(0xFFFFFFFF)
+# Odd 64-bit multipliers: multiplication modulo 2**64 by an odd number is a bijection, so the
+# polynomial word hash can be "divided" by a power of the base through its modular inverse.
+_BASE = np.uint64(0x100000001B3)
+_BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
+_SHINGLE_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_FINAL_MULTIPLIER = np.uint64(0xFF51AFD7ED558CCD)
+_DENSIFY_STEP = np.uint64(0x9E3779B1)
+_EMPTY = np.uint64(np.iinfo(np.uint64).max)
+_MAX_TEXT = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    content_hash: str
+    shingles: ShingleSet  # sorted, unique 32-bit shingle hashes
+    signature: npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True, slots=True)
+class DedupEntry:
+    """What the index remembers of one document."""
+
+    doc_id: str
+    story_id: str
+    content_hash: str
+    signature: npt.NDArray[np.uint64]
+    seen_at: float  # epoch seconds
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    duplicate_of: str | None
+    story_id: str
+    similarity: float  # 1.0 for exact duplicates, the verified Jaccard for near ones, 0.0 otherwise
+    exact: bool
+
+
+def content_hash(normalized: str) -> str:
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
+
+
+_POWER_TABLES: dict[int, npt.NDArray[np.uint64]] = {}
+
+
+def _powers(base: np.uint64, length: int) -> npt.NDArray[np.uint64]:
+    """base**0 … base**(length-1) modulo 2**64 (a view of a table grown on demand)."""
+    table = _POWER_TABLES.get(int(base))
+    if table is None or len(table) < length:
+        size = 1 << max(length, 1 << 16).bit_length()
+        with np.errstate(over="ignore"):
+            table = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
+        _POWER_TABLES[int(base)] = table
+    return table[:length]
+
+
+@cache
+def _word_characters() -> npt.NDArray[np.bool_]:
+    """For every code point, whether it belongs to a word (letters and digits; built once, ~1 s)."""
+    return np.fromiter((chr(code).isalnum() for code in range(sys.maxunicode + 1)), dtype=np.bool_)
+
+
+def _word_spans(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]:
+    """A stable 64-bit hash per word of ``text`` and each word's start offset, all at once with numpy.
+
+    Words are runs of letters and digits; word hash = Σ code_point_i · BASE^i over the word's characters,
+    from prefix sums over the text (a regex split alone would cost more than everything else here).
+    """
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    in_word = np.concatenate(([False], _word_characters()[codes], [False]))
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    powers = _powers(_BASE, len(codes))
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes.astype(np.uint64) * powers, dtype=np.uint64)))
+        hashes = (prefix[ends] - prefix[starts]) * _powers(_BASE_INVERSE, len(codes))[starts]
+        return hashes + (ends - starts).astype(np.uint64), starts
+
+
+def _densify(signatures: npt.NDArray[np.uint64]) -> None:
+    """Fill empty bins in place, all rows at once: an empty bin takes the value of the next filled bin to
+    its right (wrapping around), offset by the distance so that borrowed values stay distinct."""
+    rows, bins = signatures.shape
+    if rows == 0 or not (signatures == _EMPTY).any():
+        return
+    doubled = np.concatenate((signatures, signatures), axis=1)
+    columns = np.arange(2 * bins)
+    candidates = np.where(doubled != _EMPTY, columns, 4 * bins)
+    next_filled = np.minimum.accumulate(candidates[:, ::-1], axis=1)[:, ::-1][:, :bins]
+    empty_rows, empty_columns = np.nonzero((signatures == _EMPTY) & (next_filled[:, :bins] < 2 * bins))
+    source = next_filled[empty_rows, empty_columns]
+    distance = (source - empty_columns).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        signatures[empty_rows, empty_columns] = doubled[empty_rows, source] + distance * _DENSIFY_STEP
+
+
+def _sorted_unique(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """``np.unique`` for a flat array, several times faster here than numpy 2's generic path."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: int) -> list[Fingerprint]:
+    """Fingerprints of many texts in one vectorized pass (numpy's per-call cost dominates small inputs).
+
+    Shingles are word n-grams (a text shorter than n words is one shingle); signatures are one-permutation
+    MinHash, densified.
+    """
+    texts = [text[:_MAX_TEXT] for text in normalized_texts]
+    # A non-word separator keeps words (and so shingles) from spanning two texts.
+    joined = "\n".join(texts)
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    words, word_starts = _word_spans(joined)
+    word_doc = np.searchsorted(text_starts, word_starts, side="right") - 1
+    words_per_doc = np.bincount(word_doc, minlength=len(texts))
+    first_word = np.concatenate(([0], np.cumsum(words_per_doc)[:-1]))
+    n = words_per_shingle
+    # Shingle i covers words i..i+n-1 of the joined list; keep those inside one text, and for a text
+    # shorter than n words, its one shingle of all its words.
+    count = max(len(words) - n + 1, 0)
+    with np.errstate(over="ignore"):
+        combined = np.zeros(count, dtype=np.uint64)
+        for position in range(n):
+            combined = combined * _SHINGLE_MULTIPLIERS[position] + words[position : position + count]
+        docs = word_doc[:count]
+        valid = word_doc[n - 1 : n - 1 + count] == docs if count else np.zeros(0, dtype=np.bool_)
+        shingle_hashes = combined[valid]
+        shingle_docs = docs[valid]
+        short = np.flatnonzero((words_per_doc > 0) & (words_per_doc < n))
+        for doc in short:
+            whole = np.uint64(0)
+            for word in words[first_word[doc] : first_word[doc] + words_per_doc[doc]]:
+                whole = whole * _SHINGLE_MULTIPLIERS[0] + word
+            shingle_hashes = np.append(shingle_hashes, whole)
+            shingle_docs = np.append(shingle_docs, doc)
+        mixed = shingle_hashes * _FINAL_MULTIPLIER
+        mixed ^= mixed >> np.uint64(29)
+        keyed = _sorted_unique((shingle_docs.astype(np.uint64) << np.uint64(32)) | (mixed & _MASK32))
+        doc_of = (keyed >> np.uint64(32)).astype(np.intp)
+        shingles = (keyed & _MASK32).astype(np.uint32)
+        permuted = (shingles.astype(np.uint64) * _FINAL_MULTIPLIER) >> np.uint64(16)
+    slots = doc_of * num_perm + (permuted % np.uint64(num_perm)).astype(np.intp)
+    flat = np.full(len(texts) * num_perm, _EMPTY, dtype=np.uint64)
+    np.minimum.at(flat, slots, permuted // np.uint64(num_perm))
+    signatures = flat.reshape(len(texts), num_perm)
+    bounds = np.searchsorted(doc_of, np.arange(len(texts) + 1))
+    _densify(signatures)
+    return [
+        Fingerprint(content_hash(text), shingles[bounds[index] : bounds[index + 1]], signatures[index])
+        for index, text in enumerate(texts)
+    ]
+
+
+def jaccard(a: ShingleSet, b: ShingleSet) -> float:
+    if len(a) == 0 and len(b) == 0:
+        return 1.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
+
+
+class Fingerprinter:
+    def __init__(self, num_perm: int, words_per_shingle: int) -> None:
+        self.num_perm = num_perm
+        self.words_per_shingle = words_per_shingle
+
+    def __call__(self, normalized_texts: list[str]) -> list[Fingerprint]:
+        return fingerprints(normalized_texts, self.num_perm, self.words_per_shingle)
+
+
+class DuplicateIndex:
+    """In-memory exact and near-duplicate index, bounded by age and entry count.
+
+    ``shingles_of`` fetches a stored document's shingle set for verification (only for LSH candidates).
+    """
+
+    def __init__(
+        self,
+        shingles_of: Callable[[str], ShingleSet | None],
+        *,
+        threshold: float,
+        num_perm: int,
+        window_seconds: float,
+        max_entries: int,
+    ) -> None:
+        self._shingles_of = shingles_of
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.window_seconds = window_seconds
+        self.max_entries = max_entries
+        # Candidates are cheap to verify, so the LSH is tuned below the real threshold to favour recall.
+        self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
+        self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
+        self._by_hash: dict[str, str] = {}
+        self._permutations = (np.ones(num_perm, dtype=np.uint64), np.zeros(num_perm, dtype=np.uint64))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._entries
+
+    def _minhash(self, signature: npt.NDArray[np.uint64]) -> MinHash:
+        return MinHash(num_perm=self.num_perm, hashvalues=signature, permutations=self._permutations, scheme="affine64")
+
+    def check(self, doc_id: str, fingerprint: Fingerprint) -> DedupResult:
+        """Decide whether a document duplicates one already in the index (itself excluded)."""
+        original = self._by_hash.get(fingerprint.content_hash)
+        if original is not None and original != doc_id:
+            return DedupResult(original, self._entries[original].story_id, 1.0, exact=True)
+        best: tuple[float, float, str] | None = None
+        for candidate in self._lsh.query(self._minhash(fingerprint.signature)):
+            if candidate == doc_id:
+                continue
+            stored = self._shingles_of(candidate)
+            if stored is None:
+                continue
+            similarity = jaccard(fingerprint.shingles, stored)
+            # Highest similarity wins; on a tie, the earliest document.
+            key = (similarity, -self._entries[candidate].seen_at, candidate)
+            if similarity >= self.threshold and (best is None or key > best):
+                best = key
+        if best is None:
+            return DedupResult(None, doc_id, 0.0, exact=False)
+        similarity, _, candidate = best
+        return DedupResult(candidate, self._entries[candidate].story_id, similarity, exact=False)
+
+    def add(self, entry: DedupEntry) -> None:
+        if entry.doc_id in self._entries:
+            self.remove(entry.doc_id)
+        self._entries[entry.doc_id] = entry
+        self._by_hash.setdefault(entry.content_hash, entry.doc_id)
+        self._lsh.insert(entry.doc_id, self._minhash(entry.signature), check_duplication=False)
+        self.evict(now=entry.seen_at)
+
+    def remove(self, doc_id: str) -> None:
+        entry = self._entries.pop(doc_id, None)
+        if entry is None:
+            return
+        if self._by_hash.get(entry.content_hash) == doc_id:
+            del self._by_hash[entry.content_hash]
+        self._lsh.remove(doc_id)
+
+    def evict(self, now: float) -> list[str]:
+        """Forget entries beyond the size bound or older than the window; returns their ids."""
+        evicted: list[str] = []
+        while self._entries:
+            oldest_id, oldest = next(iter(self._entries.items()))
+            if len(self._entries) <= self.max_entries and now - oldest.seen_at <= self.window_seconds:
+                break
+            self.remove(oldest_id)
+            evicted.append(oldest_id)
+        return evicted
+
+    def load(self, entries: Iterable[DedupEntry]) -> None:
+        """Rebuild from persisted entries, oldest first."""
+        for entry in entries:
+            self.add(entry)

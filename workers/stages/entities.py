@@ -1,0 +1,95 @@
+"""Entity tagging with a gazetteer: every variant of a name maps to one canonical entity.
+
+The gazetteer (``config/gazetteer/*.yaml``) lists per entity its canonical name, type, ``aliases`` (other
+full forms, always matched) and ``short`` forms (a surname alone, say), which are matched only once a full
+form of the same entity has appeared earlier in the document: «الشرع» after «أحمد الشرع» is the president,
+«الأسد» without «بشار الأسد» before it may be a lion. Matching is clitic- and variant-aware (``terms``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from topics.records import Entity, EntityType
+from workers.stages.normalize import normalize
+from workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping
+
+
+class GazetteerEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    canonical: str = Field(min_length=1)
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()
+
+
+class GazetteerFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    entities: tuple[GazetteerEntry, ...]
+
+
+class GazetteerError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    canonical: str
+    type: EntityType
+    is_short: bool
+
+
+def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
+    """Every entry of every ``*.yaml`` file in ``directory``, validated; a form may belong to one entity only."""
+    entries: list[GazetteerEntry] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            entries.extend(GazetteerFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).entities)
+        except (yaml.YAMLError, ValueError) as error:
+            raise GazetteerError(f"{path}: {error}") from None
+    owner: dict[str, str] = {}
+    for entry in entries:
+        for form in (entry.canonical, *entry.aliases, *entry.short):
+            key = normalize(form)
+            previous = owner.setdefault(key, entry.canonical)
+            if previous != entry.canonical:
+                raise GazetteerError(f"form {form!r} belongs to both {previous!r} and {entry.canonical!r}")
+    return entries
+
+
+class GazetteerTagger:
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        forms: list[tuple[str, _Form]] = []
+        for entry in entries:
+            full = _Form(entry.canonical, entry.type, is_short=False)
+            short = _Form(entry.canonical, entry.type, is_short=True)
+            forms.extend((form, full) for form in {entry.canonical, *entry.aliases})
+            forms.extend((form, short) for form in entry.short)
+        self._matcher = TermMatcher(forms)
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> GazetteerTagger:
+        return cls(load_gazetteer(directory))
+
+    def tag(self, body: str) -> list[Entity]:
+        hits = self._matcher.find(body)
+        first_full: dict[str, int] = {}
+        for hit in hits:
+            if not hit.payload.is_short:
+                first_full.setdefault(hit.payload.canonical, hit.start)
+        usable: list[TermHit[_Form]] = [
+            hit
+            for hit in hits
+            if not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body)) < hit.start
+        ]
+        return [
+            Entity(hit.surface, hit.payload.type, hit.payload.canonical, hit.start, hit.end)
+            for hit in longest_non_overlapping(usable)
+        ]
