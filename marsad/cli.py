@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from marsad.settings import Settings
+from marsad.sources.fetching import FetchError
+from marsad.sources.files import UnsupportedInputError
 
 EXIT_USAGE = 2
 
@@ -66,9 +68,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.sources.files import read_inputs
 
     settings = _settings(args)
-    for name in args.inputs:
-        if not name.startswith(("http://", "https://")) and not Path(name).exists():
-            raise UsageError(f"input not found: {name}")
     pipeline = EmbeddedPipeline(settings)
     try:
         raws, advance = _with_progress(read_inputs(args.inputs), sys.stderr.isatty() and not args.json)
@@ -173,8 +172,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         _print_json(alerts)
         return 0
     for alert in alerts:
-        print(f"{alert['fired_at']}  {alert['rule']}: {alert['doc_id']} (story {alert['story_id']}) "
-              f"— {'، '.join(alert['matched'])}")
+        print(
+            f"{alert['fired_at']}  {alert['rule']}: {alert['doc_id']} (story {alert['story_id']}) "
+            f"— {'، '.join(alert['matched'])}"
+        )
     return 0
 
 
@@ -260,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.handler(args))
-    except UsageError as error:
+    except (UsageError, UnsupportedInputError, FetchError) as error:
         parser.error(str(error))  # exits with 2
     except BrokenPipeError:
         return 0

@@ -111,5 +111,10 @@ class EmbeddedPipeline:
 
 def _notify(alert: Alert) -> None:
     metrics.ALERTS_FIRED.labels(alert.rule).inc()
-    log.warning("alert %s: story %s, document %s, matched %s", alert.rule, alert.story_id, alert.doc_id,
-                "، ".join(alert.matched))
+    log.warning(
+        "alert %s: story %s, document %s, matched %s",
+        alert.rule,
+        alert.story_id,
+        alert.doc_id,
+        "، ".join(alert.matched),
+    )

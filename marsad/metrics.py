@@ -28,7 +28,9 @@ SOURCE_POLL_DURATION = Histogram(
 
 # Pipeline (marsad/embedded.py, workers/agents.py)
 ARTICLES = Counter(
-    "marsad_articles_total", "Records through the pipeline, by outcome (indexed, duplicate, replay, rejected).", ["outcome"]
+    "marsad_articles_total",
+    "Records through the pipeline, by outcome (indexed, duplicate, replay, rejected).",
+    ["outcome"],
 )
 REJECTS = Counter("marsad_rejects_total", "Records sent to the dead-letter stream, by stage.", ["stage"])
 ALERTS_FIRED = Counter("marsad_alerts_fired_total", "Alerts fired (once per rule and story), by rule.", ["rule"])

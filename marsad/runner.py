@@ -38,10 +38,9 @@ class Service:
     def __init__(self, settings: Settings) -> None:
         self.pipeline = EmbeddedPipeline(settings)
         self.lock = threading.Lock()
+        config = load_sources_config(settings.sources)
         self.poller = SourcePoller.from_config(
-            load_sources_config(settings.sources),
-            SourceCursor(Path(settings.store) / "sources.db"),
-            self.deliver,
+            config, SourceCursor.open(Path(settings.store) / "sources.db", config.seen_items), self.deliver
         )
 
     def deliver(self, batch: list[RawInput]) -> None:
@@ -52,9 +51,17 @@ class Service:
         with self.lock:
             results = self.pipeline.store.search(query, limit)
         return [
-            {"id": r.document.id, "title": r.document.title, "score": round(r.score, 4), "snippet": r.snippet,
-             "story_id": r.document.story_id, "duplicate_of": r.document.duplicate_of, "source": r.document.source,
-             "url": r.document.url, "published_at": r.document.published_at}
+            {
+                "id": r.document.id,
+                "title": r.document.title,
+                "score": round(r.score, 4),
+                "snippet": r.snippet,
+                "story_id": r.document.story_id,
+                "duplicate_of": r.document.duplicate_of,
+                "source": r.document.source,
+                "url": r.document.url,
+                "published_at": r.document.published_at,
+            }
             for r in results
         ]
 

@@ -113,8 +113,13 @@ class Store:
                 detail = letter.to_dict()
                 self._db.execute(
                     "INSERT INTO rejects (stage, reason, source, payload, detail) VALUES (?, ?, ?, ?, ?)",
-                    (letter.stage, letter.reason, letter.position.source, letter.payload,
-                     json.dumps({k: v for k, v in detail.items() if k != "payload"}, ensure_ascii=False)),
+                    (
+                        letter.stage,
+                        letter.reason,
+                        letter.position.source,
+                        letter.payload,
+                        json.dumps({k: v for k, v in detail.items() if k != "payload"}, ensure_ascii=False),
+                    ),
                 )
 
     def _write_document(self, item: Processed) -> None:
@@ -135,8 +140,13 @@ class Store:
         if item.remembered:
             self._db.execute(
                 "INSERT OR REPLACE INTO dedup (id, story_id, content_hash, signature, seen_at) VALUES (?, ?, ?, ?, ?)",
-                (document.id, document.story_id, document.content_hash, item.fingerprint.signature.tobytes(),
-                 _epoch(document.ingested_at)),
+                (
+                    document.id,
+                    document.story_id,
+                    document.content_hash,
+                    item.fingerprint.signature.tobytes(),
+                    _epoch(document.ingested_at),
+                ),
             )
         for alert in item.fired:
             self._db.execute(
@@ -165,8 +175,12 @@ class Store:
     def rejects(self) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT reason, source, payload, detail FROM rejects ORDER BY seq")
         return [
-            {"reason": reason, "source": source, "payload": payload.decode("utf-8", errors="replace"),
-             **{k: v for k, v in json.loads(detail).items() if k not in ("reason", "source")}}
+            {
+                "reason": reason,
+                "source": source,
+                "payload": payload.decode("utf-8", errors="replace"),
+                **{k: v for k, v in json.loads(detail).items() if k not in ("reason", "source")},
+            }
             for reason, source, payload, detail in rows
         ]
 
@@ -189,7 +203,6 @@ class _Transaction:
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         self._db.execute("COMMIT" if error is None else "ROLLBACK")
-
 
 
 def _epoch(iso_time: str) -> float:

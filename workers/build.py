@@ -12,6 +12,7 @@ from workers.stages.alerts import RuleSet, load_rules
 from workers.stages.clean import BoilerplateRemover
 from workers.stages.dedup import Fingerprinter, ShingleSet
 from workers.stages.entities import GazetteerTagger
+from workers.stages.normalize import NormalizedText
 
 
 def build_tagger(settings: Settings) -> Tagger:
@@ -22,8 +23,8 @@ def build_tagger(settings: Settings) -> Tagger:
 
     neural = NeuralTagger.load(settings.ner_model_path)
 
-    def tag(body: str) -> list[Entity]:
-        return merge_entities(gazetteer.tag(body), neural.tag(body))
+    def tag(body: NormalizedText, title: NormalizedText) -> list[Entity]:
+        return merge_entities(gazetteer.tag(body, title), neural.tag(body.original))
 
     return tag
 

@@ -19,10 +19,11 @@ from topics.records import Alert, Article, DeadLetter, EnrichedDocument, Entity,
 from workers.stages.alerts import RuleMatch, RuleSet
 from workers.stages.clean import BoilerplateRemover
 from workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, Fingerprinter, ShingleSet
-from workers.stages.normalize import normalize
+from workers.stages.normalize import NormalizedText
 from workers.stages.validate import validate
 
-Tagger = Callable[[str], list[Entity]]
+# Tags a body (offsets into it), given its title as context.
+Tagger = Callable[[NormalizedText, NormalizedText], list[Entity]]
 
 
 def utc_now() -> datetime:
@@ -68,25 +69,26 @@ class Enricher:
 
     def prepare(self, raws: Sequence[RawInput], now: datetime) -> list[Prepared | DeadLetter]:
         outcomes: list[Prepared | DeadLetter | None] = []
-        cleaned: list[tuple[int, Article, str]] = []
+        cleaned: list[tuple[int, Article, NormalizedText]] = []
         for raw in raws:
             item = validate(raw, self._max_payload_bytes, iso(now))
             if isinstance(item, DeadLetter):
                 outcomes.append(item)
                 continue
-            body = self._clean(item.body)
-            if body:
+            body = self._clean(NormalizedText.of(item.body))
+            if body.original.strip():
                 cleaned.append((len(outcomes), item, body))
                 outcomes.append(None)  # filled in below, once the batch is fingerprinted
             else:
                 outcomes.append(
                     DeadLetter("clean", "missing body: only boilerplate", raw.payload, raw.position, iso(now))
                 )
-        fingerprints = self._fingerprint([normalize(body) for _, _, body in cleaned])
+        fingerprints = self._fingerprint([body.collapsed() for _, _, body in cleaned])
         for (position, article, body), fingerprint in zip(cleaned, fingerprints, strict=True):
-            entities = tuple(self._tag(body))
-            matches = self.rules.evaluate(article.title, body, entities, article.source)
-            outcomes[position] = Prepared(article, body, fingerprint, entities, tuple(matches))
+            title = NormalizedText.of(article.title)
+            entities = tuple(self._tag(body, title))
+            matches = self.rules.evaluate(title, body, entities, article.source)
+            outcomes[position] = Prepared(article, body.original, fingerprint, entities, tuple(matches))
         return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -153,8 +155,9 @@ class StoryDecider:
                 fired.append(Alert(match.rule.id, document.id, document.story_id, match.matched, iso(now)))
         if not result.exact:
             self.index.add(
-                DedupEntry(document.id, document.story_id, fingerprint.content_hash, fingerprint.signature,
-                           now.timestamp())
+                DedupEntry(
+                    document.id, document.story_id, fingerprint.content_hash, fingerprint.signature, now.timestamp()
+                )
             )
             self._remember(document.id, fingerprint.shingles)
         return Processed(document, tuple(fired), fingerprint, replay=False, remembered=not result.exact)

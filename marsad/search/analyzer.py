@@ -71,7 +71,6 @@ _CLASS_TESTS = tuple(
         ("Z", r"\p{WB=ZWJ}"),
         ("t", r"\U000E0020-\U000E007E"),
         ("T", r"\U000E007F"),
-        # Lucene's grammar is Unicode 9, where skin-tone modifiers were not yet Extend.
         ("m", r"\p{Emoji_Modifier}"),
         ("R", r"\p{WB=Regional_Indicator}"),
         ("B", r"\p{Emoji_Modifier_Base}"),
@@ -79,7 +78,8 @@ _CLASS_TESTS = tuple(
         ("P", r"\p{Extended_Pictographic}"),
         ("P", r"\p{Emoji}"),
         ("s", r"\p{LB=Complex_Context}&&[\p{WB=Extend}\p{WB=Format}]"),
-        ("X", r"\p{WB=Extend}\p{WB=Format}"),
+        # Lucene's tables predate these number signs becoming Numeric: to it they are Format.
+        ("X", r"\p{WB=Extend}\p{WB=Format}\p{Prepended_Concatenation_Mark}"),
         ("H", r"\p{WB=Hebrew_Letter}"),
         ("A", r"\p{WB=ALetter}"),
         ("N", r"\p{WB=Numeric}"),
@@ -119,10 +119,8 @@ for _code_point in [*range(0x80), *range(0x600, 0x700)]:  # ASCII and Arabic: cl
 
 
 def _build_token_pattern() -> re.Pattern[str]:
-    ext = "[XsZFfCtT]*"  # (Extend | Format | ZWJ)*
-    # In emoji sequences a ZWJ that joins a following emoji is left to the joiner below: JFlex takes
-    # the longest match, a backtracking regex would stop at the first one.
-    ext_sans_selector = "(?:[XsCtT]|Z(?!Z*[PpBm]))*"
+    ext = "[XsZFfCtTm]*"  # (Extend | Format | ZWJ)*
+    ext_sans_selector = "[XsZCtTm]*"  # (Extend | Format | ZWJ)* without the presentation selectors
     letter = f"[AHp]{ext}"
     numeric = f"[N0]{ext}"
     katakana = f"K{ext}"
@@ -138,57 +136,58 @@ def _build_token_pattern() -> re.Pattern[str]:
     )
     word = f"(?:{extend_num_let})*{core}(?:(?:{extend_num_let})+{core})*(?:{extend_num_let})*"
     emoji_unit = f"(?:Z*[PpB]{ext_sans_selector}F?|(?:Z*B{ext_sans_selector})?m{ext_sans_selector})"
-    emoji = (
-        f"{emoji_unit}(?:(?:Z{emoji_unit})*|t+T)"
-        f"|[0#]{ext_sans_selector}F?C{ext_sans_selector}"
-        f"|R{ext}R{ext}"
-    )
+    emoji = f"{emoji_unit}(?:(?:Z{emoji_unit})*|t+T)|[0#]{ext_sans_selector}F?C{ext_sans_selector}|R{ext}R{ext}"
     south_east_asian = f"(?:[Ss]{ext})+"
     # Fast path for the common token, a run of letters and digits that nothing after it can extend;
     # it matches exactly what `word` would. The leading lookahead lets `re` skip non-token characters.
-    plain_word = "[AHpN0][AHpN0XsZFfCtT]*+(?![EQD]|[LMU][XsZFfCtT]*[AHpN0])"
+    plain_word = "[AHpN0][AHpN0XsZFfCtTm]*+(?![EQD]|[LMU][XsZFfCtTm]*[AHpN0])"
     return re.compile(f"(?=[^ ])(?:{plain_word}|{word}|{emoji}|{south_east_asian}|I{ext}|J{ext})")
 
 
 _TOKEN = _build_token_pattern()
+# JFlex takes the longest match; `_TOKEN`'s first match is the same unless a ZWJ or a Hebrew letter
+# before a quote is involved. Texts with those, or with a token that may need splitting, take the
+# slow path: leftmost-longest (POSIX) matching.
+_LONGEST_TOKEN = regex.compile(_TOKEN.pattern, regex.POSIX)
+_NEEDS_LONGEST_MATCH = re.compile(f"[^ ]{{{MAX_TOKEN_LENGTH // 2 + 1},}}|H[^ ]*[QD]|Z")
 
 
 def _utf16_length(text: str) -> int:
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
-def _split_long_token(classes: str, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Lucene's scanner buffer holds MAX_TOKEN_LENGTH chars: it takes the longest match that fits,
-    then scans on from there."""
-    spans = []
-    position = start
-    while match := _TOKEN.search(classes, position, end):
-        window_end = match.start()
-        units = 0
-        while window_end < end:
-            units += 2 if ord(text[window_end]) > 0xFFFF else 1
-            if units > MAX_TOKEN_LENGTH:
-                break
-            window_end += 1
-        fitted = _TOKEN.match(classes, match.start(), window_end)
-        if fitted is None:  # the window cut a surrogate-pair-sized token in two
+def _window_end(text: str, start: int) -> int:
+    """End of the longest stretch from `start` that fits Lucene's MAX_TOKEN_LENGTH-char buffer."""
+    end, units = start, 0
+    while end < len(text):
+        units += 2 if ord(text[end]) > 0xFFFF else 1
+        if units > MAX_TOKEN_LENGTH:
             break
-        spans.append(fitted.span())
-        position = fitted.end()
+        end += 1
+    return end
+
+
+def _longest_match_spans(classes: str, text: str) -> list[tuple[int, int]]:
+    spans = []
+    position = 0
+    while match := _LONGEST_TOKEN.search(classes, position):
+        start, end = match.span()
+        if end - start > MAX_TOKEN_LENGTH // 2 and _utf16_length(text[start:end]) > MAX_TOKEN_LENGTH:
+            # Lucene's scanner takes the longest match that fits its buffer and scans on from there.
+            fitted = _LONGEST_TOKEN.match(classes, start, _window_end(text, start))
+            if fitted is not None:
+                end = fitted.end()
+        spans.append((start, end))
+        position = end
     return spans
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Start and end of each token of Lucene's standard tokenizer, in order."""
     classes = text.translate(_CLASSES)
-    spans = []
-    for match in _TOKEN.finditer(classes):
-        start, end = match.span()
-        if end - start > MAX_TOKEN_LENGTH // 2 and _utf16_length(text[start:end]) > MAX_TOKEN_LENGTH:
-            spans.extend(_split_long_token(classes, text, start, end))
-        else:
-            spans.append((start, end))
-    return spans
+    if _NEEDS_LONGEST_MATCH.search(classes) is None:
+        return [match.span() for match in _TOKEN.finditer(classes)]
+    return _longest_match_spans(classes, text)
 
 
 # --- token filters ------------------------------------------------------------------------------
@@ -287,6 +286,11 @@ def query_term(word: str) -> str | None:
     """The term the search analyzer emits for one tokenizer token; None if a stop word."""
     term = _normalized(word)
     return None if term is None else _stem(term)
+
+
+def index_terms_of(text: str) -> list[str]:
+    """The terms of `analyze_index`, without positions and offsets (cheaper, for indexing)."""
+    return [term for start, end in word_spans(text) for term in index_terms(text[start:end])]
 
 
 def analyze_index(text: str) -> list[Token]:

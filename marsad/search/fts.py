@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from marsad.search.analyzer import Token, analyze_index, analyze_query, word_spans
+from marsad.search.analyzer import Token, analyze_index, analyze_query, index_terms_of, word_spans
 
 TITLE_WEIGHT = 2.0
 SNIPPET_WORDS = 30
@@ -83,8 +83,8 @@ def _fts_term(term: str) -> str:
     return '"' + term.translate(_FTS_SAFE) + '"'
 
 
-def _fts_text(tokens: Iterable[Token]) -> str:
-    return " ".join(token.term.translate(_FTS_SAFE) for token in tokens if token.term)
+def _fts_text(terms: list[str]) -> str:
+    return " ".join(filter(None, terms)).translate(_FTS_SAFE)
 
 
 def _fts_expression(query: _Query) -> str:
@@ -141,9 +141,7 @@ def make_snippet(body: str, query_terms: frozenset[str], matched: list[int], tok
     words = word_spans(body)
     if not words:
         return html.escape(_WHITESPACE.sub(" ", body).strip())
-    terms_at = {
-        position: terms & query_terms for position, terms in _terms_by_position(tokens).items()
-    }
+    terms_at = {position: terms & query_terms for position, terms in _terms_by_position(tokens).items()}
     first = _best_window(matched, terms_at, len(words))
     last = min(first + SNIPPET_WORDS, len(words)) - 1
     cut_start = 0 if first == 0 else words[first][0]
@@ -174,8 +172,8 @@ class FullTextIndex:
 
     def add(self, doc_key: int, title: str, body: str) -> None:
         """Index a document under the store's rowid; adding a key again replaces the document."""
-        title_terms = _fts_text(analyze_index(title))
-        body_terms = _fts_text(analyze_index(body))
+        title_terms = _fts_text(index_terms_of(title))
+        body_terms = _fts_text(index_terms_of(body))
         previous = self._connection.execute(
             "SELECT title, body FROM fts_documents WHERE doc_key = ?", (doc_key,)
         ).fetchone()

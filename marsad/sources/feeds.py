@@ -59,8 +59,9 @@ def parse_feed(content: bytes, *, origin: str, content_type: str | None = None) 
     is handed over before its republications.
 
     ``content_type`` is the HTTP header: its charset (e.g. windows-1256) wins over the XML prolog, as
-    feedparser implements it; without one (files, servers that send none) the prolog decides. Malformed XML that feedparser recovers from is logged and accepted; a
-    document with no recoverable entries that is not a well-formed feed raises FeedParseError.
+    feedparser implements it; without one (files, servers that send none) the prolog decides.
+    Malformed XML that feedparser recovers from is logged and accepted; a document with no
+    recoverable entries that is not a well-formed feed raises FeedParseError.
     """
     # application/xml, unlike text/xml, lets the XML prolog's encoding declaration apply (RFC 7303).
     headers = {"content-location": origin, "content-type": content_type or "application/xml"}

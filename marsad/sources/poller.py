@@ -2,9 +2,10 @@
 
 Hand-off is exactly-once from the cursor's point of view: a source's cursor advances only after
 ``deliver`` returned, so a failed delivery is retried (with backoff) and a restart resumes where the
-last successful delivery ended. The one window left is a crash between ``deliver`` returning and the
-cursor commit; those records are delivered again, with the same ids, and the pipeline's duplicate
-detection recognises them.
+last successful delivery ended. ``deliver`` must therefore return only once the records are durable
+(committed to the store, or acknowledged by Kafka with acks=all) and raise otherwise. The one window
+left is a crash between ``deliver`` returning and the cursor commit: those records are delivered
+again, with the same ids, and the pipeline's duplicate detection recognises them.
 """
 
 from __future__ import annotations

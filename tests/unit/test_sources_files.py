@@ -34,7 +34,9 @@ def test_jsonl_gives_one_record_per_nonblank_line_with_line_numbers(tmp_path: Pa
 
 def test_jsonl_passes_bad_lines_on_with_their_position(tmp_path: Path) -> None:
     undecodable = "خبر بترميز قديم".encode("cp1256")
-    path = write_jsonl(tmp_path / "bad.jsonl", [b'{"title": "\xd9\x86\xd8\xa7\xd9\x82\xd8\xb5",\n', undecodable + b"\n", line(OTHER)])
+    path = write_jsonl(
+        tmp_path / "bad.jsonl", [b'{"title": "\xd9\x86\xd8\xa7\xd9\x82\xd8\xb5",\n', undecodable + b"\n", line(OTHER)]
+    )
 
     records = list(read_inputs([path]))
 
@@ -119,7 +121,8 @@ def test_rss_file_entries_become_raw_articles_oldest_first(tmp_path: Path) -> No
 <rss version="2.0"><channel><title>جريدة المدينة</title>
 <item><title>تشغيل خط حافلات جديد</title><link>http://city.invalid/2</link>
 <pubDate>Thu, 05 Jun 2025 10:00:00 +0300</pubDate>
-<description>&lt;p&gt;بدأ تشغيل خط &lt;b&gt;حافلات&lt;/b&gt; جديد.&lt;/p&gt;&lt;p&gt;الأجرة مخفضة للطلاب.&lt;/p&gt;</description></item>
+<description>&lt;p&gt;بدأ تشغيل خط &lt;b&gt;حافلات&lt;/b&gt; جديد.&lt;/p&gt;
+&lt;p&gt;الأجرة مخفضة للطلاب.&lt;/p&gt;</description></item>
 <item><title>صيانة شبكة المياه</title><link>http://city.invalid/1</link>
 <pubDate>Wed, 04 Jun 2025 10:00:00 +0300</pubDate><description>انقطاع المياه يوم السبت.</description></item>
 </channel></rss>""",

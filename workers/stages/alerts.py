@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from topics.records import Entity, EntityType
-from workers.stages.normalize import normalize
+from workers.stages.normalize import NormalizedText, normalize
 from workers.stages.terms import TermMatcher
 
 TermKind = Literal["keywords", "all", "none"]
@@ -96,9 +96,11 @@ class RuleSet:
         for index, rule in enumerate(self.rules):
             for kind in ("keywords", "all", "none"):
                 terms.extend((term, _Term(index, kind, normalize(term))) for term in getattr(rule, kind))
-        self._matcher = TermMatcher(terms)
+        self._matcher = TermMatcher(terms, add_article=True)
 
-    def evaluate(self, title: str, body: str, entities: Sequence[Entity], source: str | None) -> list[RuleMatch]:
+    def evaluate(
+        self, title: NormalizedText, body: NormalizedText, entities: Sequence[Entity], source: str | None
+    ) -> list[RuleMatch]:
         found: dict[tuple[int, TermKind], dict[str, list[str]]] = {}
         for text in (title, body):
             for hit in self._matcher.find(text):

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from workers.stages.normalize import normalize
+from workers.stages.normalize import NormalizedText
 
 
 class BoilerplateConfig(BaseModel):
@@ -39,12 +39,23 @@ class BoilerplateRemover:
         config = BoilerplateConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         return cls(config.line_patterns)
 
-    def __call__(self, body: str) -> str:
+    def __call__(self, body: NormalizedText) -> NormalizedText:
+        """The body without boilerplate lines; the same object when there was nothing to remove."""
+        if self._line is None:
+            return body
         kept: list[str] = []
-        for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            stripped = line.strip()
-            if self._line is not None and stripped and self._line.fullmatch(normalize(stripped)):
+        removed = False
+        position = 0
+        for normalized_line in body.normalized.split("\n"):
+            start, end = position, position + len(normalized_line)
+            position = end + 1
+            stripped = normalized_line.strip()
+            if stripped and self._line.fullmatch(" ".join(stripped.split())):
+                removed = True
                 continue
-            if stripped or (kept and kept[-1]):
-                kept.append(stripped)
-        return "\n".join(kept).strip()
+            kept.append(body.original[body.offsets.original(start) : body.offsets.original(end)])
+        if not removed:
+            return body
+        # Runs of blank lines left where lines were removed collapse to one.
+        text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "\n".join(kept)).strip()
+        return NormalizedText.of(text)

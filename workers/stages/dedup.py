@@ -16,15 +16,15 @@ it (``DedupEntry``) and the shingle sets used for verification.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
+
+from workers.stages.normalize import word_characters
 
 ShingleSet = npt.NDArray[np.uint32]
 
@@ -84,12 +84,6 @@ def _powers(base: np.uint64, length: int) -> npt.NDArray[np.uint64]:
     return table[:length]
 
 
-@cache
-def _word_characters() -> npt.NDArray[np.bool_]:
-    """For every code point, whether it belongs to a word (letters and digits; built once, ~1 s)."""
-    return np.fromiter((chr(code).isalnum() for code in range(sys.maxunicode + 1)), dtype=np.bool_)
-
-
 def _word_spans(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]:
     """A stable 64-bit hash per word of ``text`` and each word's start offset, all at once with numpy.
 
@@ -97,7 +91,7 @@ def _word_spans(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]
     from prefix sums over the text (a regex split alone would cost more than everything else here).
     """
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    in_word = np.concatenate(([False], _word_characters()[codes], [False]))
+    in_word = np.concatenate(([False], word_characters()[codes], [False]))
     edges = np.flatnonzero(in_word[1:] != in_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
     powers = _powers(_BASE, len(codes))

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from topics.records import Entity, EntityType
-from workers.stages.normalize import normalize
+from workers.stages.normalize import NormalizedText, normalize
 from workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping
 
 
@@ -78,16 +78,21 @@ class GazetteerTagger:
     def from_directory(cls, directory: Path) -> GazetteerTagger:
         return cls(load_gazetteer(directory))
 
-    def tag(self, body: str) -> list[Entity]:
+    def tag(self, body: NormalizedText, title: NormalizedText | None = None) -> list[Entity]:
+        """Entities of ``body`` (offsets into it); full names in ``title`` count as mentioned before the body."""
         hits = self._matcher.find(body)
         first_full: dict[str, int] = {}
+        if title is not None:
+            first_full.update(
+                (hit.payload.canonical, -1) for hit in self._matcher.find(title) if not hit.payload.is_short
+            )
         for hit in hits:
             if not hit.payload.is_short:
                 first_full.setdefault(hit.payload.canonical, hit.start)
         usable: list[TermHit[_Form]] = [
             hit
             for hit in hits
-            if not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body)) < hit.start
+            if not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body.original)) < hit.start
         ]
         return [
             Entity(hit.surface, hit.payload.type, hit.payload.canonical, hit.start, hit.end)

@@ -24,6 +24,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
+
 TATWEEL = "\u0640"
 # Harakat, shadda, sukun (U+064B-U+0652) and the dagger alef (U+0670): what camel-tools' dediac_ar removes.
 DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
@@ -47,6 +50,7 @@ DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i)
 CAMEL_UNICODE_FIXES = {"\ufdfc": "ريال", "\ufdfd": "بسم الله الرحمن الرحيم"}
 
 _DELETED_RE = re.compile("[" + DELETED + "]")
+_DIGIT_RE = re.compile("[" + "".join(DIGITS) + "]")
 _LETTER_TABLE = {ord(k): v for k, v in (*LETTER_VARIANTS, *DIGITS.items())} | {ord(c): "" for c in DELETED}
 
 
@@ -90,8 +94,22 @@ def _one_to_one_table() -> dict[int, str]:
 
 
 @cache
+def _composing_pairs() -> dict[str, str]:
+    """Arabic letter + combining maddah/hamza pairs that NFKC composes into one letter (و + ٔ → ؤ)."""
+    pairs = {}
+    for base in range(0x0620, 0x06FF):
+        for mark in "\u0653\u0654\u0655":
+            pair = chr(base) + mark
+            if len(unicodedata.normalize("NFC", pair)) == 1:
+                pairs[pair] = normalize(pair)
+    return pairs
+
+
+@cache
 def _length_changing() -> re.Pattern[str]:
-    return _char_class([c for c, m in _per_character_table().items() if len(m) != 1])
+    """Characters whose normalized form is not one character, and composing pairs (tried first)."""
+    single = _char_class([c for c, m in _per_character_table().items() if len(m) != 1])
+    return re.compile(f"{_MAYBE_COMPOSING}|{single.pattern}")
 
 
 @cache
@@ -115,7 +133,16 @@ def _unusual() -> re.Pattern[str]:
     return re.compile("[^" + body + "]")
 
 
-_DIGIT_RE = re.compile("[" + "".join(DIGITS) + "]")
+# An Arabic letter followed by a combining maddah or hamza: NFKC may compose the two into one letter.
+_MAYBE_COMPOSING = "[\u0620-\u06ff][\u0653-\u0655]"
+
+
+_COMBINING_HAMZA_RE = re.compile("[\u0653-\u0655]")
+
+
+@cache
+def _deleted_or_composing() -> re.Pattern[str]:
+    return re.compile(f"{_MAYBE_COMPOSING}|{_DELETED_RE.pattern}")
 
 
 def _map_one_to_one(text: str) -> str:
@@ -128,14 +155,18 @@ def _map_one_to_one(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Normalized form of ``text`` for matching, hashing and comparing (idempotent)."""
-    if not unicodedata.is_normalized("NFKC", text):
-        for char, fixed in CAMEL_UNICODE_FIXES.items():
+    for char, fixed in CAMEL_UNICODE_FIXES.items():
+        if char in text:
             text = text.replace(char, fixed)
+    if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = _DELETED_RE.sub("", text)
     text = _replace_letters(text)
-    if any(digit in text for digit in DIGITS):
+    if _DIGIT_RE.search(text):
         text = text.translate(_LETTER_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        # A deleted mark can leave a base and a combining mark side by side that compose (idempotence).
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 
 
@@ -158,8 +189,8 @@ class OffsetMap:
 def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     """Normalize character by character, keeping whitespace, with a map back to ``text``.
 
-    Equal to ``normalize`` up to whitespace for text without composing sequences (a letter followed by
-    a combining hamza composes under NFKC but is mapped letter by letter here).
+    Equal to ``normalize`` up to whitespace, except for combining marks separated from the letter they
+    would compose with by other marks (NFKC reorders marks; here only adjacent pairs compose).
     """
     table = _per_character_table()
     if _unusual().search(text):
@@ -167,7 +198,8 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
         changing = _length_changing()
     else:
         mapped = _map_one_to_one(text)
-        changing = _DELETED_RE
+        # Trying the letter-and-mark alternative at every letter is slow: only when such a mark occurs.
+        changing = _deleted_or_composing() if _COMBINING_HAMZA_RE.search(text) else _DELETED_RE
     parts: list[str] = []
     breaks: list[int] = []
     shifts: list[int] = []
@@ -177,15 +209,45 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
         start = match.start()
         parts.append(mapped[last:start])
         normalized_length += start - last
-        replacement = table[ord(mapped[start])]
+        found = text[start : match.end()]
+        if len(found) == 2:
+            # A composing pair becomes its letter; otherwise the mark is dropped and the letter mapped alone.
+            replacement = _composing_pairs().get(found) or table.get(ord(mapped[start]), mapped[start])
+        else:
+            replacement = table[ord(found)]
         # Each character of an expansion points at the one original character it came from.
         for offset in range(len(replacement)):
             breaks.append(normalized_length + offset)
             shifts.append(start - normalized_length - offset)
         parts.append(replacement)
         normalized_length += len(replacement)
-        last = start + 1
+        last = match.end()
         breaks.append(normalized_length)
         shifts.append(last - normalized_length)
     parts.append(mapped[last:])
     return "".join(parts), OffsetMap(tuple(breaks), tuple(shifts))
+
+
+@cache
+def word_characters() -> npt.NDArray[np.bool_]:
+    """For every code point, whether it is a letter or digit (a lookup table for numpy; built once, ~1 s)."""
+    return np.fromiter((chr(code).isalnum() for code in range(sys.maxunicode + 1)), dtype=np.bool_)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """A text with its character-wise normalized form and the map back: computed once per document
+    and shared by boilerplate removal, entity tagging and alert matching."""
+
+    original: str
+    normalized: str
+    offsets: OffsetMap
+
+    @classmethod
+    def of(cls, text: str) -> NormalizedText:
+        normalized, offsets = normalize_with_offsets(text)
+        return cls(text, normalized, offsets)
+
+    def collapsed(self) -> str:
+        """The normalized text with whitespace collapsed, as ``normalize`` gives it."""
+        return " ".join(self.normalized.split())

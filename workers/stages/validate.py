@@ -94,4 +94,3 @@ def validate(raw: RawInput, max_payload_bytes: int, rejected_at: str = "") -> Ar
         return _article(fields)
     except Rejected as error:
         return DeadLetter(STAGE, str(error), raw.payload, raw.position, rejected_at)
-

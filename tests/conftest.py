@@ -1,0 +1,52 @@
+"""Fixtures shared by unit and integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from marsad.embedded import EmbeddedPipeline
+from marsad.settings import Settings
+
+# The first call of some stages builds lookup tables (~1 s): a per-example deadline would be flaky.
+hypothesis_settings.register_profile("marsad", deadline=None, max_examples=150)
+hypothesis_settings.load_profile("marsad")
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed articles are expected at {SEEDS} (../shared/seeds beside the repo)")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_text(seeds_dir: Path) -> Callable[[str], str]:
+    """A seed article's text by file-name prefix, e.g. ``seed_text("003")``."""
+
+    def read(prefix: str) -> str:
+        (path,) = seeds_dir.glob(f"{prefix}*.txt")
+        return path.read_text(encoding="utf-8")
+
+    return read
+
+
+@pytest.fixture
+def make_pipeline(tmp_path: Path) -> Iterator[Callable[..., EmbeddedPipeline]]:
+    """Factory: an embedded pipeline over a fresh store (or a named one, to test restarts)."""
+    opened: list[EmbeddedPipeline] = []
+
+    def make(store: Path | None = None, **overrides: object) -> EmbeddedPipeline:
+        pipeline = EmbeddedPipeline(Settings(store=store or tmp_path / "store", **overrides))  # type: ignore[arg-type]
+        opened.append(pipeline)
+        return pipeline
+
+    yield make
+    for pipeline in opened:
+        pipeline.close()

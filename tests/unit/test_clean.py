@@ -1,0 +1,52 @@
+"""Boilerplate removal keeps the article and drops publisher lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from workers.stages.clean import BoilerplateConfig, BoilerplateRemover
+from workers.stages.normalize import NormalizedText
+
+pytestmark = pytest.mark.unit
+
+SHIPPED = Path(__file__).resolve().parents[2] / "config" / "boilerplate.yaml"
+ARTICLE = "أعلنت البلدية افتتاح سوق جديد للخضار في وسط المدينة.\nوقال رئيس البلدية إن السوق يخدم آلاف السكان."
+
+
+@pytest.fixture(scope="module")
+def clean() -> BoilerplateRemover:
+    return BoilerplateRemover.from_file(SHIPPED)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "اقرأ أيضاً: ارتفاع أسعار الوقود في الأسواق المحلية",
+        "اقرأ أيضًا: عاصفة ثلجية تضرب المرتفعات",
+        "إقرأ ايضا - تفاصيل جديدة عن الموازنة",
+        "زر الذهاب إلى الأعلى",
+        "عذراً التعليقات مغلقة",
+        "عذرًا، التعليقات مغلقة",
+    ],
+)
+def test_boilerplate_lines_are_removed_and_the_article_kept(clean: BoilerplateRemover, line: str) -> None:
+    body = f"{ARTICLE}\n\n{line}\n"
+    assert clean(NormalizedText.of(body)).original == ARTICLE
+
+
+def test_a_sentence_that_only_mentions_reading_is_kept(clean: BoilerplateRemover) -> None:
+    body = "قال الوزير: اقرأ أيضاً ما كتبته الصحف عن الخطة قبل أن تحكم عليها، فهي خطة طويلة."
+    assert clean(NormalizedText.of(body)).original == body
+
+
+def test_unchanged_text_is_returned_as_is(clean: BoilerplateRemover) -> None:
+    text = NormalizedText.of(ARTICLE)
+    assert clean(text) is text
+
+
+def test_invalid_pattern_is_refused() -> None:
+    with pytest.raises(ValidationError, match="invalid boilerplate pattern"):
+        BoilerplateConfig.model_validate({"line_patterns": ["(unclosed"]})

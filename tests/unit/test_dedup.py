@@ -1,0 +1,95 @@
+"""Duplicate detection: republications are caught, different articles on the same people are not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, fingerprints, jaccard
+from workers.stages.normalize import normalize
+
+pytestmark = pytest.mark.unit
+
+
+def republish(text: str) -> str:
+    """What a re-publisher does: diacritics on some words, its own boilerplate lines, one word changed."""
+    lines = text.splitlines()
+    longest = max(range(1, len(lines)), key=lambda n: len(lines[n]))
+    words = lines[longest].split()
+    words[3] = "الأخيرة"
+    lines[longest] = " ".join(words)
+    lines[0] = lines[0].replace("الرئيس", "الرَّئِيسُ").replace("موسكو", "مُوسْكُو")
+    return "\n".join(["تابعونا على قناتنا", *lines, "اقرأ أيضاً: خبر آخر لا علاقة له", "جميع الحقوق محفوظة"])
+
+
+def index_with(stored: dict[str, Fingerprint], threshold: float = 0.7, max_entries: int = 100) -> DuplicateIndex:
+    def shingles(doc_id: str) -> np.ndarray | None:
+        return stored[doc_id].shingles if doc_id in stored else None
+
+    return DuplicateIndex(shingles, threshold=threshold, num_perm=128, window_seconds=3600, max_entries=max_entries)
+
+
+def add(index: DuplicateIndex, stored: dict[str, Fingerprint], doc_id: str, fp: Fingerprint, at: float) -> None:
+    stored[doc_id] = fp
+    index.add(DedupEntry(doc_id, doc_id, fp.content_hash, fp.signature, at))
+
+
+def test_republished_copy_is_a_near_duplicate(seed_text: Callable[[str], str]) -> None:
+    original, copy = fingerprints([normalize(seed_text("003")), normalize(republish(seed_text("003")))], 128, 3)
+    stored: dict[str, Fingerprint] = {}
+    index = index_with(stored)
+    add(index, stored, "original", original, 0.0)
+    result = index.check("copy", copy)
+    assert result.duplicate_of == "original" and result.story_id == "original" and not result.exact
+    assert result.similarity == pytest.approx(jaccard(original.shingles, copy.shingles))
+
+
+def test_different_articles_about_the_same_people_are_not_duplicates(seed_text: Callable[[str], str]) -> None:
+    # Seeds 000, 001, 003 and 004 all report al-Sharaa, Putin and Moscow; each is its own story.
+    texts = [normalize(seed_text(seed)) for seed in ("000", "001", "002", "003", "004")]
+    stored: dict[str, Fingerprint] = {}
+    index = index_with(stored)
+    for number, fingerprint in enumerate(fingerprints(texts, 128, 3)):
+        assert index.check(str(number), fingerprint).duplicate_of is None
+        add(index, stored, str(number), fingerprint, float(number))
+
+
+def test_exact_duplicate_after_normalization() -> None:
+    a, b = fingerprints([normalize("وصلَ الوفدُ إلى دمشق"), normalize("وصل الوفد إلى   دمشق")], 128, 3)
+    assert a.content_hash == b.content_hash
+    stored: dict[str, Fingerprint] = {}
+    index = index_with(stored)
+    add(index, stored, "a", a, 0.0)
+    assert index.check("b", b).exact
+    assert index.check("a", a).duplicate_of is None  # a document never duplicates itself
+
+
+def test_batch_fingerprints_equal_single_ones(seed_text: Callable[[str], str]) -> None:
+    texts = [normalize(seed_text(seed)) for seed in ("000", "001")] + ["كلمتان فقط", ""]
+    batch = fingerprints(texts, 128, 3)
+    for text, together in zip(texts, batch, strict=True):
+        (alone,) = fingerprints([text], 128, 3)
+        assert alone.content_hash == together.content_hash
+        assert np.array_equal(alone.shingles, together.shingles)
+        assert np.array_equal(alone.signature, together.signature)
+
+
+def test_signature_estimates_jaccard(seed_text: Callable[[str], str]) -> None:
+    words = normalize(seed_text("001")).split()
+    half = " ".join(words[: len(words) // 2])
+    whole, part = fingerprints([" ".join(words), half], 128, 3)
+    estimate = float(np.mean(whole.signature == part.signature))
+    assert estimate == pytest.approx(jaccard(whole.shingles, part.shingles), abs=0.12)
+
+
+def test_index_is_bounded_by_size_and_age() -> None:
+    texts = [normalize(f"خبر رقم {n} عن موضوع مختلف تماما في يوم {n}") for n in range(6)]
+    stored: dict[str, Fingerprint] = {}
+    index = DuplicateIndex(lambda d: stored[d].shingles, threshold=0.7, num_perm=64, window_seconds=100, max_entries=3)
+    for n, fp in enumerate(fingerprints(texts, 64, 3)):
+        add(index, stored, f"d{n}", fp, float(n))
+    assert len(index) == 3 and "d0" not in index and "d5" in index
+    assert index.evict(now=1000.0) == ["d3", "d4", "d5"]
+    assert len(index) == 0

@@ -1,0 +1,96 @@
+"""Entity tagging: variants share one canonical, clitics and diacritics don't hide names, offsets hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workers.stages.entities import GazetteerEntry, GazetteerError, GazetteerTagger, load_gazetteer
+from workers.stages.normalize import NormalizedText
+
+pytestmark = pytest.mark.unit
+
+GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "gazetteer"
+
+
+@pytest.fixture(scope="module")
+def tagger() -> GazetteerTagger:
+    return GazetteerTagger.from_directory(GAZETTEER)
+
+
+def tag(tagger: GazetteerTagger, body: str, title: str = "") -> list[tuple[str, str, str]]:
+    entities = tagger.tag(NormalizedText.of(body), NormalizedText.of(title))
+    for entity in entities:
+        assert body[entity.start : entity.end] == entity.text
+    return [(entity.text, entity.type, entity.canonical) for entity in entities]
+
+
+def test_transliteration_variants_and_surname_share_a_canonical(tagger: GazetteerTagger) -> None:
+    body = "التقى سيرغي لافروف نظيره، ثم صرّح سيرجي لافروف للصحفيين، وأضاف لافروف أن المحادثات مستمرة."
+    canonicals = {canonical for _, kind, canonical in tag(tagger, body) if kind == "PER"}
+    assert canonicals == {"سيرغي لافروف"}
+    assert [text for text, _, _ in tag(tagger, body)].count("لافروف") == 1
+
+
+def test_short_form_needs_a_full_form_before_it(tagger: GazetteerTagger) -> None:
+    alone = "قال الشرع إن القانون يطبق على الجميع."
+    assert all(canonical != "أحمد الشرع" for _, _, canonical in tag(tagger, alone))
+    after = "وصل الرئيس أحمد الشرع إلى الرياض، وقال الشرع إن الزيارة ناجحة."
+    assert ("الشرع", "PER", "أحمد الشرع") in tag(tagger, after)
+    assert ("الشرع", "PER", "أحمد الشرع") in tag(tagger, alone, title="أحمد الشرع في جولة خليجية")
+
+
+def test_lion_is_not_the_former_president(tagger: GazetteerTagger) -> None:
+    assert tag(tagger, "هرب الأسد من حديقة الحيوان ليلاً.") == []
+    tagged = tag(tagger, "غادر بشار الأسد البلاد، وقيل إن الأسد وصل إلى موسكو.")
+    assert [canonical for text, _, canonical in tagged if text == "الأسد"] == ["بشار الأسد"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "canonical"),
+    [
+        ("وصل الوفد بدمشق مساء أمس.", "دمشق", "دمشق"),
+        ("وبموسكو عقد اللقاء الثاني.", "موسكو", "موسكو"),
+        ("أرسلت الحكومة رسالة للكرملين.", "لكرملين", "الكرملين"),
+        ("عاد السفير إلى مُوسْكُو بعد المشاورات.", "مُوسْكُو", "موسكو"),
+        ("وقالت وزارة الخارجية الروسية في بيان إن الوفد وصل.", "وزارة الخارجية الروسية", "وزارة الخارجية الروسية"),
+        ("هبطت الطائرة في قاعدة حميميم.", "قاعدة حميميم", "قاعدة حميميم"),
+    ],
+)
+def test_clitics_diacritics_and_longest_match(
+    tagger: GazetteerTagger, sentence: str, surface: str, canonical: str
+) -> None:
+    assert any(text == surface and c == canonical for text, _, c in tag(tagger, sentence))
+
+
+def test_names_inside_other_words_are_not_tagged(tagger: GazetteerTagger) -> None:
+    # «مصر» (Egypt) inside «مصرف» (bank), «عمان» inside «عمانوئيل».
+    assert tag(tagger, "افتتح المصرف فرعاً جديداً وحضر عمانوئيل الحفل.") == []
+
+
+def test_a_form_owned_by_two_entities_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "entities:\n  - {canonical: حلب, type: LOC, aliases: [الشهباء]}\n"
+        "  - {canonical: مدينة أخرى, type: LOC, aliases: [الشَّهباء]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match="belongs to both"):
+        load_gazetteer(tmp_path)
+
+
+names = st.sampled_from(["أحمد الشرع", "بشار الأسد", "موسكو", "طرطوس", "الكرملين", "سيرجي لافروف"])
+glue = st.sampled_from(["", "و", "ب", "ل", "وب", "ال"])
+marks = st.sampled_from(["", "\u064e", "\u0651", "\u0640"])
+filler = st.sampled_from(["قال", "إن", "، ", " في ", "\n", " (", ") ", "«", "»", "اليوم"])
+
+
+@given(st.lists(st.tuples(glue, names, marks, filler), max_size=12))
+def test_offsets_always_slice_the_body(parts: list[tuple[str, str, str, str]]) -> None:
+    tagger = GazetteerTagger([GazetteerEntry(canonical="بشار الأسد", type="PER", short=("الأسد",))])
+    body = " ".join(prefix + name + mark + rest for prefix, name, mark, rest in parts)
+    entities = tagger.tag(NormalizedText.of(body))
+    assert all(body[e.start : e.end] == e.text for e in entities)
+    assert all(a.end <= b.start for a, b in zip(entities, entities[1:], strict=False))

@@ -1,0 +1,88 @@
+"""Normalization: what matching, hashing and dedup rely on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workers.stages.normalize import NormalizedText, normalize, normalize_with_offsets
+
+pytestmark = pytest.mark.unit
+
+SEED_IDS = ["000", "001", "002", "003", "004"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("حُمَيْمِيم", "حميميم"),  # harakat and sukun
+        ("مُحَمَّد", "محمد"),  # shadda
+        ("هٰذا", "هذا"),  # dagger alef
+        ("طرطـــوس", "طرطوس"),  # tatweel
+        ("أحمد إبراهيم آل ٱلرحمن", "احمد ابراهيم ال الرحمن"),  # alef variants
+        ("مصطفى في القرية", "مصطفي في القريه"),  # ى → ي, ة → ه
+        ("عام ٢٠٢٥ و۱۴۰۳", "عام 2025 و1403"),  # Arabic-Indic and Persian digits
+        ("بو\u200cتين\u200f", "بوتين"),  # zero-width non-joiner, right-to-left mark
+        ("ﻻ ﷲ", "لا الله"),  # presentation forms (NFKC)
+        ("  سطر\n\tآخر  ", "سطر اخر"),  # whitespace collapsed
+    ],
+)
+def test_normalize_examples(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_a_republished_sentence_with_diacritics_normalizes_to_the_plain_one() -> None:
+    plain = "وصل الرئيس إلى موسكو في زيارة رسمية يبحث خلالها مستقبل القاعدة الروسية في طرطوس"
+    vowelled = "وَصَلَ الرَّئِيسُ إِلَى مُوسْكُو فِي زِيَارَةٍ رَسْمِيَّةٍ يَبْحَثُ خِلَالَهَا مُسْتَقْبَلَ القَاعِدَةِ الرُّوسِيَّةِ فِي طَرْطُوسَ"
+    assert normalize(vowelled) == normalize(plain)
+
+
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_fast_path_equals_camel_tools_chain_on_real_articles(seed: str, seed_text: Callable[[str], str]) -> None:
+    camel_normalize = pytest.importorskip("camel_tools.utils.normalize")
+    camel_dediac = pytest.importorskip("camel_tools.utils.dediac")
+    text = seed_text(seed) + "\nنَصٌّ مُشَكَّلٌ: أَحْمَدُ يُقَابِلُ ٱلرَّئِيسَ فِي ٢٠٢٥ ﻻ"
+    reference = camel_normalize.normalize_unicode(text)
+    reference = camel_dediac.dediac_ar(reference)
+    reference = camel_normalize.normalize_alef_ar(reference)
+    reference = camel_normalize.normalize_alef_maksura_ar(reference)
+    reference = camel_normalize.normalize_teh_marbuta_ar(reference)
+    # marsad's documented additions: tatweel removed, Eastern digits to ASCII, whitespace collapsed.
+    reference = reference.replace("\u0640", "").translate({0x0660 + i: str(i) for i in range(10)})
+    assert normalize(text) == " ".join(reference.split())
+
+
+arabic_text = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+        st.characters(min_codepoint=0xFB50, max_codepoint=0xFDFF),
+        st.characters(min_codepoint=0xFE70, max_codepoint=0xFEFF),
+        st.sampled_from(" \n\t.,،؛:«»()-\u200c\u200f0123456789abcXYZ"),
+    ),
+    max_size=200,
+)
+
+
+@given(st.text(max_size=200))
+def test_normalize_is_idempotent_on_any_text(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(arabic_text)
+def test_offsets_map_every_normalized_character_to_its_source(text: str) -> None:
+    normalized, offsets = normalize_with_offsets(text)
+    sources = [offsets.original(i) for i in range(len(normalized))]
+    assert sources == sorted(sources)
+    assert all(0 <= source < len(text) for source in sources)
+    for i, char in enumerate(normalized):
+        # Each normalized character comes from the original character it maps to (alone or composed).
+        assert char.isspace() or char in normalize(text[sources[i] : sources[i] + 2])
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), max_size=100))
+def test_offset_mapped_form_equals_normalize_on_arabic_letters_and_marks(text: str) -> None:
+    assert NormalizedText.of(text).collapsed() == normalize(text)
