@@ -42,3 +42,17 @@ BATCH_DURATION = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 DEDUP_INDEX_ENTRIES = Gauge("marsad_dedup_index_entries", "Documents held in the near-duplicate index.")
+
+# Distributed worker (workers/agents.py, workers/indexer.py)
+BULK_FAILURES = Counter(
+    "marsad_elasticsearch_bulk_failures_total",
+    "Bulk actions not acknowledged by Elasticsearch, by handling (retried, refused, unreachable = whole pass).",
+    ["handling"],
+)
+DECIDER_REBUILDS = Histogram(
+    "marsad_decider_rebuild_seconds", "Time to rebuild the decide agent's state from Elasticsearch on assignment."
+)
+KAFKA_BATCH_SIZE = Histogram(
+    "marsad_worker_batch_size", "Records per batch taken from Kafka, by agent.", ["agent"],
+    buckets=(1, 5, 10, 50, 100, 250, 500, 1000, 2500),
+)

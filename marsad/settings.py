@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     bulk_max_docs: int = 500
     bulk_max_bytes: int = 5_000_000
     bulk_max_seconds: float = 1.0
+    bulk_retry_initial_seconds: float = 0.5  # backoff after a failed bulk write, doubling up to the max
+    bulk_retry_max_seconds: float = 30.0
 
     # HTTP (search page, JSON API, /metrics) for `marsad run`
     http_host: str = "127.0.0.1"

@@ -19,5 +19,8 @@ RAW = TopicSpec("articles.raw", 4, "raw articles as producers pushed them (JSON 
 ENRICHED = TopicSpec("articles.enriched", 4, "enriched documents (CONTRACTS.md §2), keyed by id")
 ALERTS = TopicSpec("alerts", 1, "fired alerts (CONTRACTS.md §3), keyed by doc id")
 DLQ = TopicSpec("articles.dlq", 1, "dead letters: stage, reason, payload, topic/partition/offset")
+# Internal to the distributed worker: prepared articles (stateless half done) on their way to the one
+# sequential decide agent. A single partition, so that one worker at a time owns the dedup/story state.
+PREPARED = TopicSpec("articles.prepared", 1, "internal: prepared articles for the single decide agent")
 
-ALL_TOPICS: tuple[TopicSpec, ...] = (RAW, ENRICHED, ALERTS, DLQ)
+ALL_TOPICS: tuple[TopicSpec, ...] = (RAW, ENRICHED, ALERTS, DLQ, PREPARED)

@@ -15,9 +15,10 @@ stop word leaves a gap, as in Lucene. Offsets index the Python string (code poin
 The tokenizer is hand-written because no Python library reproduces Lucene's grammar (which differs
 from plain UAX#29 in emoji, South-East Asian runs, ideographs and the 255-character split): every
 character is first mapped to a one-letter word-break class with ``str.translate``, then one
-stdlib ``re`` pattern that transcribes the JFlex rules runs over that class string. The `regex`
-module is used only to classify characters and for the ``\\p{L}`` clitic patterns: running its
-Unicode-property patterns over the text itself is several times slower.
+stdlib ``re`` pattern that transcribes the JFlex rules runs over that class string (the `regex`
+module's Unicode-property patterns run directly over the text are several times slower). Checked
+against Lucene 10.5.1 itself on the seeds and some 25,000 random texts mixing Arabic, Latin, Hebrew,
+CJK, Thai, emoji, marks and format characters: identical terms, positions and offsets.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class Token(NamedTuple):
 #   A ALetter   H Hebrew_Letter   N Numeric   0 digit 0-9 (Numeric and emoji keycap base)
 #   K Katakana  L MidLetter       M MidNumLet Q Single_Quote  D Double_Quote  U MidNum
 #   E ExtendNumLet   X Extend/Format   Z ZWJ   F U+FE0F   f U+FE0E   C U+20E3 (keycap)
-#   t emoji tag spec   T emoji tag terminator   m Emoji_Modifier   R Regional_Indicator
+#   t emoji tag spec   T emoji tag terminator   R Regional_Indicator
+#   m Emoji_Modifier (Lucene's tables also count it as Extend)
 #   P emoji character   p emoji character that is also ALetter   B Emoji_Modifier_Base
 #   S / s Line_Break=Complex_Context (South-East Asian) letter / mark   I Han   J Hiragana
 #   space: anything else (never part of a token)

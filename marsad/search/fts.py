@@ -34,9 +34,10 @@ SNIPPET_WORDS_BEFORE_MATCH = 10
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _WHITESPACE = re.compile(r"\s+")
-# The ASCII punctuation that can occur inside a standard-tokenizer token; the `ascii` tokenizer
-# would split on it.
-_FTS_SAFE = str.maketrans({char: chr(0xE000 + index) for index, char in enumerate(".,:;'\"_#*")})
+# The ASCII punctuation that can occur inside a standard-tokenizer token, which the `ascii`
+# tokenizer would split on, and the private-use characters that stand for it in the index.
+_FTS_UNSAFE = re.compile(r"[.,:;'\"_#*]")
+_FTS_SAFE = {char: chr(0xE000 + index) for index, char in enumerate(".,:;'\"_#*")}
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS fts_documents (
@@ -79,12 +80,16 @@ def _parse_query(query: str) -> _Query:
     return _Query(frozenset(terms), tuple(phrases))
 
 
+def _fts_safe(text: str) -> str:
+    return _FTS_UNSAFE.sub(lambda char: _FTS_SAFE[char[0]], text)
+
+
 def _fts_term(term: str) -> str:
-    return '"' + term.translate(_FTS_SAFE) + '"'
+    return '"' + _fts_safe(term) + '"'
 
 
 def _fts_text(terms: list[str]) -> str:
-    return " ".join(filter(None, terms)).translate(_FTS_SAFE)
+    return _fts_safe(" ".join(filter(None, terms)))
 
 
 def _fts_expression(query: _Query) -> str:
@@ -104,7 +109,7 @@ def _phrase_positions(phrase: tuple[Token, ...], terms_at: dict[int, set[str]]) 
     """Every position covered by an occurrence of the phrase."""
     first = phrase[0].position
     covered = []
-    for position, terms in list(terms_at.items()):
+    for position, terms in terms_at.items():
         if phrase[0].term in terms and all(
             token.term in terms_at.get(position + token.position - first, ()) for token in phrase[1:]
         ):
@@ -135,7 +140,7 @@ def _best_window(matched: list[int], terms_at: dict[int, set[str]], word_count: 
     return best_start
 
 
-def make_snippet(body: str, query_terms: frozenset[str], matched: list[int], tokens: list[Token]) -> str:
+def _snippet(body: str, query_terms: frozenset[str], matched: list[int], tokens: list[Token]) -> str:
     """About SNIPPET_WORDS words of the original body around its best match, matched words (with
     their clitics and diacritics) in <mark>, an ellipsis where the body was cut."""
     words = word_spans(body)
@@ -219,4 +224,4 @@ class FullTextIndex:
         # FTS5 only knows the phrase's terms are present; check that the phrase itself is.
         if query.phrases and not body_matches and not _matched_positions(query, analyze_index(title)):
             return None
-        return Hit(doc_key, score, make_snippet(body, query.all_terms, body_matches, body_tokens))
+        return Hit(doc_key, score, _snippet(body, query.all_terms, body_matches, body_tokens))

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Word/LABEL, unlabelled words are O. Our own sentences; every word of HELD occurs here, never in its order.
+# word/LABEL, unlabelled words are O. Every word of HELD occurs here; HELD itself does not.
 TRAINING = [
     "زار أحمد/B-PERS الشرع/I-PERS مدينة حلب/B-LOC أمس",
     "وقال سيرغي/B-PERS لافروف/I-PERS إن الوفد وصل إلى دمشق/B-LOC",
@@ -43,10 +43,9 @@ TRAINING = [
 HELD = "وقال أَحْمَد الشَّرْع إن الوفد وصل بدمشق مساء أمس ثم زار دمشــق وطرطوس."
 
 
-def entity_at(body: str, text: str, entity_type: EntityType, canonical: str, occurrence: int = 0) -> Entity:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = body.index(text, start + 1)
+def entity_at(body: str, text: str, entity_type: EntityType, canonical: str) -> Entity:
+    """The entity for the first occurrence of ``text`` in ``body``."""
+    start = body.index(text)
     return Entity(text, entity_type, canonical, start, start + len(text))
 
 
@@ -108,18 +107,17 @@ def test_label_spans_rejects_label_count_mismatch() -> None:
 
 
 def test_split_windows_packs_whole_sentences() -> None:
-    body = "زار الوفد حلب. ثم غادر! وصل دمشق"
-    windows = split_windows(body, whitespace_tokens(body, pieces=2), max_pieces=10)
-    assert [[t.text for t in w] for w in windows] == [["زار", "الوفد", "حلب.", "ثم", "غادر!"], ["وصل", "دمشق"]]
+    body = "زار الوفد حلب . ثم غادر ؟ وصل دمشق"
+    windows = split_windows(body, whitespace_tokens(body), max_pieces=8)
+    assert [[t.text for t in w] for w in windows] == [
+        ["زار", "الوفد", "حلب", ".", "ثم", "غادر", "؟"],
+        ["وصل", "دمشق"],
+    ]
 
 
-def test_split_windows_cuts_sentences_after_punctuation_runs_and_at_lines() -> None:
-    body = "زار حلب . . . ثم غادر ؟ وصل"
-    windows = split_windows(body, whitespace_tokens(body, pieces=3), max_pieces=15)
-    assert [[t.text for t in w] for w in windows] == [["زار", "حلب", ".", ".", "."], ["ثم", "غادر", "؟", "وصل"]]
-
-    lines = "زار الوفد حلب\nثم غادر"
-    windows = split_windows(lines, whitespace_tokens(lines, pieces=2), max_pieces=8)
+def test_split_windows_ends_sentences_at_line_breaks() -> None:
+    body = "زار الوفد حلب\nثم غادر"
+    windows = split_windows(body, whitespace_tokens(body, pieces=2), max_pieces=8)
     assert [[t.text for t in w] for w in windows] == [["زار", "الوفد", "حلب"], ["ثم", "غادر"]]
 
 
@@ -322,14 +320,13 @@ def test_tagger_merges_with_gazetteer_entities(tagger: NeuralTagger) -> None:
 
 
 def test_tagger_windows_a_long_article(tagger: NeuralTagger) -> None:
-    body = "\n".join([HELD] * 40)
-    entities = tagger.tag(body)
-    assert entities == [e for copy in range(40) for e in held_entities_in_copy(body, copy)]
-
-
-def held_entities_in_copy(body: str, copy: int) -> list[Entity]:
-    offset = copy * (len(HELD) + 1)
-    return [Entity(e.text, e.type, e.canonical, e.start + offset, e.end + offset) for e in held_entities(HELD)]
+    body = "\n".join([HELD] * 40)  # about 640 word pieces: three windows
+    expected = [
+        Entity(e.text, e.type, e.canonical, e.start + offset, e.end + offset)
+        for offset in range(0, len(body), len(HELD) + 1)
+        for e in held_entities(HELD)
+    ]
+    assert tagger.tag(body) == expected
 
 
 def test_tagger_tags_past_the_window_limit_of_a_run_on_sentence(tagger: NeuralTagger) -> None:
@@ -350,7 +347,7 @@ def test_load_works_offline_without_a_camel_catalogue(model_dir: Path, tmp_path:
     # A fresh interpreter, so camel-tools' import-time catalogue loading really runs, with the network
     # refused and an empty CAMELTOOLS_DATA: without the adapter's catalogue it would try to download.
     script = f"""
-import os, sys, requests
+import os, requests
 from pathlib import Path
 
 def refuse(*args, **kwargs):
@@ -363,7 +360,13 @@ tagger = NeuralTagger.load(Path({str(model_dir)!r}))
 assert os.environ["CAMELTOOLS_DATA"] == {str(tmp_path)!r}
 print([e.text for e in tagger.tag("وقال أحمد الشرع")])
 """
-    env = {"HOME": str(tmp_path), "CAMELTOOLS_DATA": str(tmp_path), "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "HOME": str(tmp_path),
+        "CAMELTOOLS_DATA": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, env=env, capture_output=True, encoding="utf-8", timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['أحمد الشرع']"

@@ -72,6 +72,16 @@ def test_arabic_indic_digits_match_ascii_ones(index: FullTextIndex) -> None:
     assert found(index, "٢٠٢٥") == [1]
 
 
+def test_terms_are_stored_whole_whatever_marks_or_punctuation_they_carry(index: FullTextIndex) -> None:
+    # The normalizer keeps the superscript alef and the tokenizer keeps «3.5»: FTS5 must not split them.
+    index.add(1, "دعاء", "بسم الله الرحمٰن الرحيم")
+    index.add(2, "نمو", "نما الاقتصاد 3.5 في المئة")
+    assert found(index, "الرحمٰن") == [1]
+    assert found(index, "رحم") == []
+    assert found(index, "3.5") == [2]
+    assert found(index, "3") == found(index, "5") == []
+
+
 def test_stop_words_are_ignored(index: FullTextIndex) -> None:
     index.add(1, "ميناء", "وصلت الشحنة إلى طرطوس في الصباح.")
     assert found(index, "في") == []

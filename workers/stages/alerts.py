@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from topics.records import Entity, EntityType
 from workers.stages.normalize import NormalizedText, normalize
-from workers.stages.terms import TermMatcher
+from workers.stages.terms import TermMatcher, surfaces
 
 TermKind = Literal["keywords", "all", "none"]
 
@@ -103,9 +103,10 @@ class RuleSet:
     ) -> list[RuleMatch]:
         found: dict[tuple[int, TermKind], dict[str, list[str]]] = {}
         for text in (title, body):
-            for hit in self._matcher.find(text):
+            hits = self._matcher.find(text)
+            for hit, (_, _, surface_form) in zip(hits, surfaces(text, hits), strict=True):
                 term = hit.payload
-                found.setdefault((term.rule_index, term.kind), {}).setdefault(term.term, []).append(hit.surface)
+                found.setdefault((term.rule_index, term.kind), {}).setdefault(term.term, []).append(surface_form)
         matches: list[RuleMatch] = []
         for index, rule in enumerate(self.rules):
             keyword_hits = found.get((index, "keywords"), {})
@@ -121,8 +122,8 @@ class RuleSet:
                 continue
             if rule.sources and source not in rule.sources:
                 continue
-            surfaces = [s for hits in (keyword_hits, all_hits) for group in hits.values() for s in group]
-            matches.append(RuleMatch(rule, tuple(dict.fromkeys([*surfaces, *entity_hits]))))
+            matched = [s for hits in (keyword_hits, all_hits) for group in hits.values() for s in group]
+            matches.append(RuleMatch(rule, tuple(dict.fromkeys([*matched, *entity_hits]))))
         return matches
 
 

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from workers.stages.normalize import NormalizedText
 
+# Longer lines are never boilerplate (the shipped patterns bound what follows their fixed words).
+MAX_BOILERPLATE_LINE = 300
+
 
 class BoilerplateConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -50,7 +53,8 @@ class BoilerplateRemover:
             start, end = position, position + len(normalized_line)
             position = end + 1
             stripped = normalized_line.strip()
-            if stripped and self._line.fullmatch(" ".join(stripped.split())):
+            # Boilerplate lines are short; an article paragraph is not worth a regex match.
+            if stripped and len(stripped) <= MAX_BOILERPLATE_LINE and self._line.fullmatch(" ".join(stripped.split())):
                 removed = True
                 continue
             kept.append(body.original[body.offsets.original(start) : body.offsets.original(end)])

@@ -217,6 +217,7 @@ class DuplicateIndex:
         self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
         self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
         self._by_hash: dict[str, str] = {}
+        self._last_minhash: tuple[npt.NDArray[np.uint64], MinHash] | None = None
         self._permutations = (np.ones(num_perm, dtype=np.uint64), np.zeros(num_perm, dtype=np.uint64))
 
     def __len__(self) -> int:
@@ -226,7 +227,14 @@ class DuplicateIndex:
         return doc_id in self._entries
 
     def _minhash(self, signature: npt.NDArray[np.uint64]) -> MinHash:
-        return MinHash(num_perm=self.num_perm, hashvalues=signature, permutations=self._permutations, scheme="affine64")
+        # check() then add() of the same document: build the datasketch object once.
+        if self._last_minhash is not None and self._last_minhash[0] is signature:
+            return self._last_minhash[1]
+        minhash = MinHash(
+            num_perm=self.num_perm, hashvalues=signature, permutations=self._permutations, scheme="affine64"
+        )
+        self._last_minhash = (signature, minhash)
+        return minhash
 
     def check(self, doc_id: str, fingerprint: Fingerprint) -> DedupResult:
         """Decide whether a document duplicates one already in the index (itself excluded)."""

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from topics.records import Entity, EntityType
 from workers.stages.normalize import NormalizedText, normalize
-from workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping
+from workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
 
 
 class GazetteerEntry(BaseModel):
@@ -94,7 +94,8 @@ class GazetteerTagger:
             for hit in hits
             if not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body.original)) < hit.start
         ]
+        chosen = longest_non_overlapping(usable)
         return [
-            Entity(hit.surface, hit.payload.type, hit.payload.canonical, hit.start, hit.end)
-            for hit in longest_non_overlapping(usable)
+            Entity(text, hit.payload.type, hit.payload.canonical, start, end)
+            for hit, (start, end, text) in zip(chosen, surfaces(body, chosen), strict=True)
         ]

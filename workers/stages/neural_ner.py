@@ -134,15 +134,12 @@ def split_windows(body: str, tokens: Sequence[Token], max_pieces: int = MAX_WIND
 
 
 def _sentences(body: str, tokens: Sequence[Token]) -> Iterator[list[Token]]:
-    """Runs of tokens ending with sentence-final punctuation (a run of it, as in «...») or a line."""
+    """Runs of tokens ending with sentence-final punctuation or at a line break."""
     sentence: list[Token] = []
     for token in tokens:
-        if sentence:
-            previous = sentence[-1]
-            ended = previous.text in _SENTENCE_ENDS and token.text not in _SENTENCE_ENDS
-            if ended or "\n" in body[previous.end : token.start]:
-                yield sentence
-                sentence = []
+        if sentence and (sentence[-1].text in _SENTENCE_ENDS or "\n" in body[sentence[-1].end : token.start]):
+            yield sentence
+            sentence = []
         sentence.append(token)
     if sentence:
         yield sentence

@@ -22,7 +22,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -141,6 +141,13 @@ _COMBINING_HAMZA_RE = re.compile("[\u0653-\u0655]")
 
 
 @cache
+def _attention() -> re.Pattern[str]:
+    """Anything beyond letters, ASCII, punctuation and deletable marks: unusual characters, Eastern digits,
+    combining hamza. One scan for it lets the common text skip the other checks."""
+    return re.compile(f"{_unusual().pattern}|{_DIGIT_RE.pattern}|{_COMBINING_HAMZA_RE.pattern}")
+
+
+@cache
 def _deleted_or_composing() -> re.Pattern[str]:
     return re.compile(f"{_MAYBE_COMPOSING}|{_DELETED_RE.pattern}")
 
@@ -185,6 +192,15 @@ class OffsetMap:
         index = bisect_right(self.breaks, position) - 1
         return position + (self.shifts[index] if index >= 0 else 0)
 
+    def originals(self, positions: list[int]) -> list[int]:
+        """``original`` for many positions at once."""
+        if not self.breaks:
+            return positions
+        found = np.asarray(positions, dtype=np.int64)
+        index = np.searchsorted(np.asarray(self.breaks), found, side="right") - 1
+        shifts = np.where(index >= 0, np.asarray(self.shifts)[np.maximum(index, 0)], 0)
+        return (found + shifts).tolist()  # type: ignore[no-any-return]
+
 
 def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     """Normalize character by character, keeping whitespace, with a map back to ``text``.
@@ -193,13 +209,18 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     would compose with by other marks (NFKC reorders marks; here only adjacent pairs compose).
     """
     table = _per_character_table()
-    if _unusual().search(text):
+    attention = _attention().search(text)
+    if attention is None:  # the common case: letters, ASCII, punctuation, diacritics
+        mapped = _replace_letters(text)
+        changing = _DELETED_RE
+    elif _unusual().search(text, attention.start()):
         mapped = text.translate(_one_to_one_table())
         changing = _length_changing()
     else:
         mapped = _map_one_to_one(text)
         # Trying the letter-and-mark alternative at every letter is slow: only when such a mark occurs.
-        changing = _deleted_or_composing() if _COMBINING_HAMZA_RE.search(text) else _DELETED_RE
+        combining = _COMBINING_HAMZA_RE.search(text, attention.start())
+        changing = _deleted_or_composing() if combining else _DELETED_RE
     parts: list[str] = []
     breaks: list[int] = []
     shifts: list[int] = []
@@ -234,7 +255,7 @@ def word_characters() -> npt.NDArray[np.bool_]:
     return np.fromiter((chr(code).isalnum() for code in range(sys.maxunicode + 1)), dtype=np.bool_)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NormalizedText:
     """A text with its character-wise normalized form and the map back: computed once per document
     and shared by boilerplate removal, entity tagging and alert matching."""
@@ -242,6 +263,16 @@ class NormalizedText:
     original: str
     normalized: str
     offsets: OffsetMap
+
+    @cached_property
+    def words(self) -> str:
+        """The normalized text lowercased, with every character that is not a letter or digit replaced by a
+        space (same length): what term matching searches, so that it sees whole words only."""
+        codes = np.frombuffer(self.normalized.lower().encode("utf-32-le"), dtype=np.uint32)
+        if len(codes) != len(self.normalized):  # lowercasing changed the length (e.g. "İ"): keep the case
+            codes = np.frombuffer(self.normalized.encode("utf-32-le"), dtype=np.uint32)
+        kept = np.where(word_characters()[codes], codes, np.uint32(32)).astype(np.uint32)
+        return kept.tobytes().decode("utf-32-le")
 
     @classmethod
     def of(cls, text: str) -> NormalizedText:

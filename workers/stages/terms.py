@@ -4,19 +4,18 @@ Terms and text are normalized alike (diacritics, tatweel, letter variants: see `
 found in one Aho-Corasick pass (pyahocorasick) as whole words, optionally preceded by proclitics glued to
 the word: و ف (conjunctions), ب ك ل (prepositions) and their
 combinations (وب، ول، فب …). A term starting with the article ال also matches after ل, which swallows the
-article's alef («للأسد» = ل + الأسد). Hits carry offsets into the original text.
+article's alef («للأسد» = ل + الأسد).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
-import numpy as np
 
-from workers.stages.normalize import DIACRITICS, TATWEEL, NormalizedText, normalize, word_characters
+from workers.stages.normalize import DIACRITICS, TATWEEL, NormalizedText, normalize
 
 Payload = TypeVar("Payload")
 
@@ -31,9 +30,8 @@ _TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
 
 @dataclass(frozen=True, slots=True)
 class TermHit(Generic[Payload]):
-    start: int  # offsets into the original text; text[start:end] is the surface form without proclitics
+    start: int  # offsets into the normalized text, proclitics excluded
     end: int
-    surface: str
     payload: Payload
 
 
@@ -42,13 +40,6 @@ class _Entry(Generic[Payload]):
     payload: Payload
     prefix_length: int  # proclitic letters before the term inside the key
     key_length: int  # the whole key: space, proclitics, term, space
-
-
-def _words_only(text: str) -> str:
-    """``text`` with every character that is not a letter or digit replaced by a space (same length)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    kept = np.where(word_characters()[codes], codes, np.uint32(32)).astype(np.uint32)
-    return kept.tobytes().decode("utf-32-le")
 
 
 def _keys(term: str, add_article: bool) -> Iterator[tuple[str, int]]:
@@ -76,7 +67,7 @@ class TermMatcher(Generic[Payload]):
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, list[_Entry[Payload]]] = {}
         for term, payload in terms:
-            normalized = " ".join(_words_only(normalize(term).lower()).split())
+            normalized = " ".join(NormalizedText.of(normalize(term)).words.split())
             if not normalized:
                 continue
             for key, prefix_length in _keys(normalized, add_article):
@@ -88,31 +79,33 @@ class TermMatcher(Generic[Payload]):
             self._automaton.make_automaton()
 
     def find(self, text: NormalizedText) -> list[TermHit[Payload]]:
-        """All whole-word hits, in order of start, overlapping ones included."""
+        """All whole-word hits, in order of start, overlapping ones included.
+
+        Hit offsets are into the normalized text; ``surfaces`` maps chosen hits back to the original.
+        """
         if self._empty:
             return []
-        searchable = _words_only(text.normalized)
-        lowered = searchable.lower()
-        if len(lowered) == len(searchable):
-            searchable = lowered
         hits: list[TermHit[Payload]] = []
         # Padded with a space on each side: index i of the padded text is index i - 1 of the normalized one.
-        for last, entries in self._automaton.iter(f" {searchable} "):
+        for last, entries in self._automaton.iter(f" {text.words} "):
             for entry in entries:
-                start = last - entry.key_length + 1 + entry.prefix_length
-                end = last - 1
-                hits.append(self._hit(text, start, end, entry.payload))
+                hits.append(TermHit(last - entry.key_length + 1 + entry.prefix_length, last - 1, entry.payload))
         hits.sort(key=lambda hit: (hit.start, -hit.end))
         return hits
 
-    @staticmethod
-    def _hit(text: NormalizedText, start: int, end: int, payload: Payload) -> TermHit[Payload]:
-        original = text.original
-        first, stop = text.offsets.original(start), text.offsets.original(end - 1) + 1
+
+def surfaces(text: NormalizedText, hits: Sequence[TermHit[Payload]]) -> list[tuple[int, int, str]]:
+    """Where hits stand in the original text: start, end and the surface string there, for each."""
+    original = text.original
+    mapped = text.offsets.originals([p for hit in hits for p in (hit.start, hit.end - 1)])
+    spans = []
+    for start, last in zip(mapped[::2], mapped[1::2], strict=True):
+        end = last + 1
         # Diacritics on the last letter belong to the word: keep them inside the span.
-        while stop < len(original) and original[stop] in _TRAILING_MARKS:
-            stop += 1
-        return TermHit(first, stop, original[first:stop], payload)
+        while end < len(original) and original[end] in _TRAILING_MARKS:
+            end += 1
+        spans.append((start, end, original[start:end]))
+    return spans
 
 
 def longest_non_overlapping(hits: Iterable[TermHit[Payload]]) -> list[TermHit[Payload]]:

@@ -1,0 +1,173 @@
+"""``scripts/bench``: throughput of the enrichment chain, side by side with a naive chain, in one run.
+
+Articles are synthesized (3-5 KB each, deterministic) from sentences of the sample articles and, where
+present, ../shared/seeds, so no two are identical but stories repeat the way news does.
+
+- ``enrich_docs_per_s``: marsad's chain alone (validate, clean, normalize, fingerprint, tag, rules, decide).
+- ``naive_docs_per_s``: the straightforward chain: camel-tools normalization functions one after another,
+  datasketch ``MinHash.update`` per shingle with 128 permutations, ``MinHashLSH``, the same tagger and rules.
+- ``embedded_docs_per_s``: the whole embedded mode including SQLite writes and the full-text index.
+- ``e2e_*`` and ``raw_bulk_docs_per_s``: through Kafka + the worker + Elasticsearch, when
+  MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL are set (``scripts/services up`` prints them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from marsad.embedded import EmbeddedPipeline
+from marsad.settings import Settings
+from topics.records import RawInput, SourcePosition
+from workers.build import build_decider, build_enricher
+from workers.pipeline import Prepared, utc_now
+from workers.stages.normalize import NormalizedText
+
+REPO = Path(__file__).resolve().parents[1]
+BATCH = 256
+
+
+def _sentence_pool() -> list[str]:
+    texts = [line for path in sorted((REPO / "samples").glob("*")) for line in path.read_text("utf-8").splitlines()]
+    seeds = REPO.parent / "shared" / "seeds"
+    texts += [path.read_text("utf-8") for path in sorted(seeds.glob("*.txt"))] if seeds.is_dir() else []
+    sentences = [s.strip() for text in texts for s in text.replace("\n", ".").split(".") if len(s.split()) > 4]
+    return sorted(set(sentences))
+
+
+def synthesize(count: int, seed: int = 7) -> list[RawInput]:
+    """Deterministic 3-5 KB articles; about one in ten republishes an earlier one with a word changed."""
+    rng = random.Random(seed)
+    pool = _sentence_pool()
+    bodies: list[str] = []
+    for number in range(count):
+        if bodies and rng.random() < 0.1:
+            lines = rng.choice(bodies).split("\n")
+            line = rng.randrange(len(lines))
+            words = lines[line].split()
+            words[rng.randrange(len(words))] = "المحلية"
+            lines[line] = " ".join(words)
+            bodies.append("\n".join(lines))
+            continue
+        size = rng.randint(3000, 5000)  # bytes of UTF-8, as the articles are sent
+        parts: list[str] = []
+        while sum(len(p.encode()) + 2 for p in parts) < size:
+            parts.append(rng.choice(pool))
+        bodies.append(".\n".join(parts) + f". ({number})")
+    return [
+        RawInput(
+            json.dumps({"id": f"bench-{n}", "title": body[:60], "body": body}, ensure_ascii=False).encode(),
+            SourcePosition("bench"),
+        )
+        for n, body in enumerate(bodies)
+    ]
+
+
+def _rate(count: int, run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return count / (time.perf_counter() - started)
+
+
+def enrich_rate(settings: Settings, raws: list[RawInput]) -> float:
+    enricher = build_enricher(settings)
+    decider = build_decider(settings, known=lambda _: None, stored_shingles=lambda _: None, fired=set())
+    enricher.prepare(raws[:8], utc_now())  # lookup tables are built on first use, not measured
+
+    def run() -> None:
+        for start in range(0, len(raws), BATCH):
+            now = utc_now()
+            for outcome in enricher.prepare(raws[start : start + BATCH], now):
+                if isinstance(outcome, Prepared):
+                    decider.decide(outcome, now)
+
+    return _rate(len(raws), run)
+
+
+def naive_rate(settings: Settings, raws: list[RawInput]) -> float:
+    """The chain as one would first write it with camel-tools and datasketch, per article."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+    from datasketch import MinHash, MinHashLSH
+
+    from workers.stages.alerts import RuleSet, load_rules
+    from workers.stages.entities import GazetteerTagger
+
+    tagger = GazetteerTagger.from_directory(settings.gazetteer_dir)
+    rules = RuleSet(load_rules(settings.rules))
+    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=128)
+
+    def run() -> None:
+        for number, raw in enumerate(raws):
+            article = json.loads(raw.payload)
+            text = normalize_unicode(article["body"])
+            text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
+            words = text.split()
+            minhash = MinHash(num_perm=128)
+            for i in range(len(words) - 2):
+                minhash.update(" ".join(words[i : i + 3]).encode("utf-8"))
+            lsh.query(minhash)
+            lsh.insert(str(number), minhash)
+            body = NormalizedText.of(article["body"])
+            title = NormalizedText.of(article["title"])
+            rules.evaluate(title, body, tagger.tag(body, title), None)
+
+    return _rate(len(raws), run)
+
+
+def embedded_rate(settings: Settings, raws: list[RawInput]) -> float:
+    with tempfile.TemporaryDirectory() as store:
+        pipeline = EmbeddedPipeline(settings, store_dir=Path(store))
+        pipeline.ingest(raws[:8])
+        try:
+            return _rate(len(raws) - 8, lambda: pipeline.ingest(raws[8:], batch_size=BATCH))
+        finally:
+            pipeline.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    args = parser.parse_args(argv)
+    if args.articles < 100:
+        parser.error("--articles must be at least 100")
+    settings = Settings()
+    raws = synthesize(args.articles)
+    average_kb = sum(len(json.loads(r.payload)["body"].encode()) for r in raws) / len(raws) / 1024
+    results: dict[str, Any] = {"articles": len(raws), "average_body_kb": round(average_kb, 2)}
+    results["enrich_docs_per_s"] = round(enrich_rate(settings, raws))
+    results["naive_docs_per_s"] = round(naive_rate(settings, raws))
+    results["embedded_docs_per_s"] = round(embedded_rate(settings, raws))
+    results["enrich_vs_naive"] = round(results["enrich_docs_per_s"] / results["naive_docs_per_s"], 2)
+    results |= distributed_results(settings, args.articles)
+    for key, value in results.items():
+        print(f"{key:>24}: {value}")
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def distributed_results(settings: Settings, articles: int) -> dict[str, Any]:
+    keys = ("raw_bulk_docs_per_s", "e2e_docs_per_s", "e2e_p50_latency_s", "e2e_p99_latency_s")
+    if not settings.distributed:
+        return dict.fromkeys(keys) | {"distributed": "skipped: MARSAD_KAFKA_BOOTSTRAP / MARSAD_ELASTICSEARCH_URL unset"}
+    from marsad.bench_distributed import measure
+
+    measured: dict[str, Any] = measure(settings, articles)
+    return measured
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

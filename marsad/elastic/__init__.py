@@ -1,0 +1,1 @@
+"""Elasticsearch side of marsad: index templates and the indices behind them."""

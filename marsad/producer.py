@@ -1,0 +1,143 @@
+"""``marsad produce SOURCE…``: push raw articles to the raw topic (CONTRACTS.md §1), keyed by article id.
+
+JSON records go out as the exact bytes read, so the worker sees what the source published; records a reader
+already parsed in another shape (``.txt`` files, feed entries) go out as the JSON article they stand for.
+Records that do not validate are pushed unchanged too (keyed by a hash of their bytes): the worker
+dead-letters them with the reason, so nothing is dropped silently on this side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from types import FrameType
+
+from kafka import KafkaProducer
+
+from marsad.settings import Settings
+from marsad.sources import (
+    SourceCursor,
+    SourcePoller,
+    UnsupportedInputError,
+    load_sources_config,
+    read_inputs,
+)
+from marsad.sources.config import DirectorySourceSpec, FeedSourceSpec, JsonlSourceSpec, SourceSpec
+from topics.definitions import RAW
+from topics.records import Article, RawInput
+from workers.kafka_admin import ensure_topics
+from workers.stages.validate import validate
+
+log = logging.getLogger(__name__)
+
+
+def raw_message(raw: RawInput, max_bytes: int) -> tuple[bytes, bytes]:
+    """(key, value) for one raw record: key = the article id the worker will derive."""
+    article = validate(raw, max_bytes)
+    if not isinstance(article, Article):
+        return hashlib.blake2b(raw.payload, digest_size=10).hexdigest().encode(), raw.payload
+    if raw.content_type == "json":
+        return article.id.encode("utf-8"), raw.payload
+    return article.id.encode("utf-8"), json.dumps(asdict(article), ensure_ascii=False).encode("utf-8")
+
+
+class RawPublisher:
+    def __init__(self, settings: Settings) -> None:
+        assert settings.kafka_bootstrap is not None
+        ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+        self.topic = RAW.name(settings.topic_prefix)
+        self._max_bytes = settings.max_body_bytes
+        self._producer = KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap.split(","),
+            client_id="marsad-producer",
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=20,
+            batch_size=256 * 1024,
+        )
+        self.sent = 0
+
+    def publish(self, raws: Iterable[RawInput]) -> None:
+        """Send and wait until the broker acknowledged every record (``deliver`` for the poller)."""
+        futures = []
+        for raw in raws:
+            key, value = raw_message(raw, self._max_bytes)
+            futures.append(self._producer.send(self.topic, key=key, value=value))
+        self._producer.flush()
+        for future in futures:
+            future.get()  # raises if the broker refused it
+        self.sent += len(futures)
+
+    def close(self) -> None:
+        self._producer.close()
+
+
+def follow_specs(sources: list[str]) -> list[SourceSpec]:
+    """Followable sources named on the command line: directories, ``.jsonl`` files, feed URLs."""
+    specs: list[SourceSpec] = []
+    for index, source in enumerate(sources):
+        name = f"produce-{index}"
+        if source.startswith(("http://", "https://")):
+            specs.append(FeedSourceSpec(type="feed", name=name, url=source))
+        elif Path(source).is_dir():
+            specs.append(DirectorySourceSpec(type="directory", name=name, path=Path(source).resolve(), interval_s=5))
+        elif source.endswith(".jsonl"):
+            specs.append(JsonlSourceSpec(type="jsonl", name=name, path=Path(source).resolve(), interval_s=5))
+        else:
+            raise UnsupportedInputError(f"cannot follow {source}: give a directory, a .jsonl file or a feed URL")
+    return specs
+
+
+def produce(settings: Settings, sources: list[str], follow: bool) -> int:
+    """Push ``sources`` once, or with ``follow`` keep polling them (``config/sources.yaml`` when none are
+    given) until SIGINT/SIGTERM. Returns the exit code."""
+    if not settings.kafka_bootstrap:
+        print("marsad produce needs MARSAD_KAFKA_BOOTSTRAP", file=sys.stderr)
+        return 2
+    try:
+        specs = follow_specs(sources) if follow and sources else None
+        records = None if follow else read_inputs(sources)
+    except UnsupportedInputError as error:
+        print(f"marsad produce: {error}", file=sys.stderr)
+        return 2
+    publisher = RawPublisher(settings)
+    try:
+        if records is not None:
+            publisher.publish(records)
+        else:
+            _follow(settings, publisher, specs)
+    finally:
+        publisher.close()
+    print(f"produced {publisher.sent} records to {publisher.topic}", file=sys.stderr)
+    return 0
+
+
+def _follow(settings: Settings, publisher: RawPublisher, specs: list[SourceSpec] | None) -> None:
+    config = load_sources_config(settings.sources)
+    cursor = SourceCursor.open(settings.store / "producer-cursor.db", config.seen_items)
+    poller = SourcePoller(
+        specs if specs is not None else config.sources,
+        cursor,
+        publisher.publish,
+        fulltext_settings=config.fulltext,
+        backoff=config.backoff,
+    )
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        poller.run(stop)
+    finally:
+        poller.close()
+        cursor.close()

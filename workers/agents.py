@@ -1,0 +1,243 @@
+"""The distributed worker: a Faust app over Kafka, indexing into Elasticsearch.
+
+Two agents, the pipeline's two halves (``workers/pipeline.py``):
+
+    articles.raw (N partitions) ──prepare_agent──▶ articles.prepared (1 partition) ──decide_agent──▶ Elasticsearch
+                      │ dead letters ─▶ articles.dlq                    then articles.enriched, alerts
+
+- ``prepare_agent`` runs on every raw partition of every worker: validate, clean, normalize, fingerprint,
+  tag, match rules (the heavy, stateless half). Raw events are acked once their outcome is on Kafka.
+- ``decide_agent`` consumes the single ``articles.prepared`` partition, which Kafka gives to exactly one
+  worker of the group, so near-duplicates from any raw partition meet in one LSH index and an alert fires
+  once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/indexer.py``).
+  An event is acked only after Elasticsearch acknowledged the batch's documents, state and alerts: a failed
+  bulk write is retried with backoff while the batch stays unacked, so a crash meanwhile redelivers it.
+
+Both agents use ``noack_take``: Faust's ``take`` acks its buffer in a ``finally``, even when the batch failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from typing import Any, cast
+
+import faust
+from faust.types import TP, EventT, StreamT
+from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from marsad import metrics
+from marsad.elastic.templates import install_templates
+from marsad.settings import Settings, get_settings
+from topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, TopicSpec
+from topics.records import DeadLetter, EnrichedDocument, RawInput
+from workers.build import build_decider, build_enricher
+from workers.indexer import ElasticWriter, Refused, elastic_client
+from workers.kafka_admin import ensure_topics
+from workers.pipeline import Enricher, Prepared, Processed, StoryDecider, iso, utc_now
+from workers.stages.dedup import ShingleSet
+from workers.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
+
+log = logging.getLogger(__name__)
+alert_log = logging.getLogger("marsad.alerts")
+
+
+class DecideState:
+    """The decide agent's decider, rebuilt from Elasticsearch whenever its partition is (re)assigned."""
+
+    def __init__(self, settings: Settings, writer: ElasticWriter) -> None:
+        self._settings = settings
+        self._writer = writer
+        self._known: dict[str, EnrichedDocument] = {}
+        self.decider: StoryDecider | None = None
+
+    def _lookup(self, doc_id: str) -> EnrichedDocument | None:
+        return self._known.get(doc_id)
+
+    def _shingles(self, doc_id: str) -> ShingleSet | None:
+        return self._writer.shingles(doc_id)
+
+    def rebuild(self) -> StoryDecider:
+        started = time.perf_counter()
+        settings = self._settings
+        decider = build_decider(settings, self._lookup, self._shingles, self._writer.fired_pairs())
+        window = settings.dedup_window_days * 86_400
+        decider.index.load(self._writer.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries))
+        metrics.DECIDER_REBUILDS.observe(time.perf_counter() - started)
+        log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
+        return decider
+
+    def decide_batch(self, batch: Sequence[Prepared]) -> list[Processed]:
+        """Runs in a thread: reads Elasticsearch (known ids, candidates' shingles) while deciding."""
+        if self.decider is None:
+            self.decider = self.rebuild()
+        self._known = self._writer.documents([prepared.article.id for prepared in batch])
+        now = utc_now()
+        processed = []
+        for prepared in batch:
+            item = self.decider.decide(prepared, now)
+            if not item.replay:
+                self._known[item.document.id] = item.document  # a repeat later in this batch is a replay
+            processed.append(item)
+        metrics.DEDUP_INDEX_ENTRIES.set(len(self.decider.index))
+        return processed
+
+
+def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
+    """Keys and values stay bytes: marsad encodes its own JSON, and the worker must see malformed raw bytes."""
+    return app.topic(
+        spec.name(prefix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=spec.partitions,
+    )
+
+
+async def _delivered(sends: Sequence[Awaitable[Awaitable[Any]]]) -> None:
+    """Wait until Kafka acknowledged every message sent (``send`` only queues them)."""
+    futures = await asyncio.gather(*sends)
+    await asyncio.gather(*futures)
+
+
+def _unacked_batches(stream: StreamT[Any], settings: Settings) -> AsyncIterator[list[EventT[Any]]]:
+    """Batches by count and time whose events the caller acks itself, once their outcome is stored."""
+    assert isinstance(stream, faust.Stream)
+    # noack_take buffers the events themselves (its annotation says values).
+    return cast(AsyncIterator[list[EventT[Any]]], stream.noack_take(settings.bulk_max_docs, settings.bulk_max_seconds))
+
+
+def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> faust.App:
+    assert settings.kafka_bootstrap is not None
+    prefix = settings.topic_prefix
+    app = faust.App(
+        settings.consumer_group,
+        broker=[f"kafka://{host.strip()}" for host in settings.kafka_bootstrap.split(",")],
+        store="memory://",
+        autodiscover=False,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        topic_replication_factor=1,
+        web_enabled=True,
+        web_bind=settings.http_host,
+        web_host=settings.http_host,
+        web_port=settings.http_port,
+    )
+    raw, prepared_topic = _topic(app, RAW, prefix), _topic(app, PREPARED, prefix)
+    enriched, alerts, dlq = _topic(app, ENRICHED, prefix), _topic(app, ALERTS, prefix), _topic(app, DLQ, prefix)
+    state = DecideState(settings, writer)
+    decide_partition = TP(PREPARED.name(prefix), 0)
+    rules = {rule.id: rule for rule in enricher.rules.rules}
+
+    # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+    async def forget_state(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
+        (revoked,) = args  # Faust sends the revoked partitions positionally
+        if decide_partition in revoked:
+            state.decider = None  # another worker may own it next: rebuild from Elasticsearch on return
+
+    @app.agent(raw)
+    async def prepare_agent(stream: StreamT[Any]) -> None:
+        async for events in _unacked_batches(stream, settings):
+            metrics.KAFKA_BATCH_SIZE.labels("prepare").observe(len(events))
+            raws = [
+                RawInput(event.value or b"", kafka_position(event.message.topic, event.message.partition,
+                                                            event.message.offset))
+                for event in events
+            ]
+            started = time.perf_counter()
+            outcomes = await asyncio.to_thread(enricher.prepare, raws, utc_now())
+            metrics.BATCH_DURATION.labels("prepare").observe(time.perf_counter() - started)
+            sends: list[Awaitable[Awaitable[Any]]] = []
+            for outcome in outcomes:
+                if isinstance(outcome, DeadLetter):
+                    metrics.REJECTS.labels(outcome.stage).inc()
+                    metrics.ARTICLES.labels("rejected").inc()
+                    sends.append(dlq.send(value=encode_dead_letter(outcome)))
+                else:
+                    key = outcome.article.id.encode("utf-8")
+                    sends.append(prepared_topic.send(key=key, value=encode_prepared(outcome)))
+            await _delivered(sends)
+            for event in events:
+                await stream.ack(event)
+
+    @app.agent(prepared_topic)
+    async def decide_agent(stream: StreamT[Any]) -> None:
+        async for events in _unacked_batches(stream, settings):
+            metrics.KAFKA_BATCH_SIZE.labels("decide").observe(len(events))
+            batch = [decode_prepared(event.value, rules) for event in events]
+            started = time.perf_counter()
+            processed = await asyncio.to_thread(state.decide_batch, batch)
+            decided = time.perf_counter()
+            refused = await writer.write(writer.actions(processed))
+            metrics.BATCH_DURATION.labels("decide").observe(decided - started)
+            metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided)
+            refused_ids = {item.doc_id for item in refused}
+            sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
+            for item in processed:
+                if item.replay or item.document.id in refused_ids:
+                    continue
+                document = item.document
+                key = document.id.encode("utf-8")
+                sends.append(enriched.send(key=key, value=json.dumps(document.to_dict(), ensure_ascii=False).encode()))
+                for alert in item.fired:
+                    sends.append(alerts.send(key=key, value=json.dumps(alert.to_dict(), ensure_ascii=False).encode()))
+            await _delivered(sends)
+            for event in events:
+                await stream.ack(event)
+            _account(processed, refused)
+
+    @app.page("/metrics")
+    async def metrics_page(view: View, request: Request) -> Response:
+        return view.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    return app
+
+
+def _index_dead_letter(refused: Refused, events: Sequence[EventT]) -> DeadLetter:
+    """A document Elasticsearch refused for good, dead-lettered at the position of its prepared event."""
+    event = next((e for e in events if e.key == refused.doc_id.encode("utf-8")), events[0])
+    position = kafka_position(event.message.topic, event.message.partition, event.message.offset)
+    payload = json.dumps(refused.source, ensure_ascii=False).encode("utf-8")
+    return DeadLetter("index", f"refused by Elasticsearch ({refused.index}): {refused.reason}", payload, position,
+                      iso(utc_now()))
+
+
+def _account(processed: Sequence[Processed], refused: Sequence[Refused]) -> None:
+    for _ in refused:
+        metrics.REJECTS.labels("index").inc()
+    for item in processed:
+        if item.replay:
+            metrics.ARTICLES.labels("replay").inc()
+            continue
+        metrics.ARTICLES.labels("duplicate" if item.document.duplicate_of else "indexed").inc()
+        for entity in item.document.entities:
+            metrics.ENTITIES.labels(entity.type).inc()
+        for alert in item.fired:
+            metrics.ALERTS_FIRED.labels(alert.rule).inc()
+            alert_log.warning("alert %s: story %s, document %s, matched %s", alert.rule, alert.story_id,
+                              alert.doc_id, "، ".join(alert.matched))
+
+
+def run_worker(settings: Settings) -> None:
+    """``marsad worker``: create topics and indices if missing, then run the agents until stopped."""
+    if not settings.distributed:
+        raise SystemExit("marsad worker needs MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL")
+    assert settings.kafka_bootstrap is not None
+    ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+    client = elastic_client(settings)
+    install_templates(client, settings.index_prefix)
+    writer = ElasticWriter(client, settings)
+    writer.ensure_state_index()
+    app = build_app(settings, build_enricher(settings), writer)
+    faust.Worker(app, loglevel="INFO").execute_from_commandline()
+
+
+if __name__ == "__main__":  # ``python -m workers.agents``, the same as ``marsad worker``
+    logging.basicConfig(level=logging.INFO)
+    run_worker(get_settings())

@@ -1,0 +1,63 @@
+"""Kafka message bodies of the distributed worker: prepared articles (internal topic) and dead letters."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from topics.records import Article, DeadLetter, Entity, SourcePosition
+from workers.pipeline import Prepared
+from workers.stages.alerts import AlertRule, RuleMatch
+from workers.stages.dedup import Fingerprint
+
+
+def _b64(array: np.ndarray[Any, Any]) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def encode_prepared(prepared: Prepared) -> bytes:
+    fingerprint = prepared.fingerprint
+    return json.dumps(
+        {
+            "article": asdict(prepared.article),
+            "body": prepared.body,
+            "content_hash": fingerprint.content_hash,
+            "shingles": _b64(fingerprint.shingles),
+            "signature": _b64(fingerprint.signature),
+            "entities": [asdict(entity) for entity in prepared.entities],
+            "matches": [{"rule": match.rule.id, "matched": list(match.matched)} for match in prepared.matches],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def decode_prepared(payload: bytes, rules: dict[str, AlertRule]) -> Prepared:
+    """``rules`` by id: matches name their rule, which every worker loads from the same rules file."""
+    data = json.loads(payload)
+    fingerprint = Fingerprint(
+        data["content_hash"],
+        np.frombuffer(base64.b64decode(data["shingles"]), dtype=np.uint32).copy(),
+        np.frombuffer(base64.b64decode(data["signature"]), dtype=np.uint64).copy(),
+    )
+    return Prepared(
+        article=Article(**data["article"]),
+        body=data["body"],
+        fingerprint=fingerprint,
+        entities=tuple(Entity(**entity) for entity in data["entities"]),
+        matches=tuple(RuleMatch(rules[match["rule"]], tuple(match["matched"])) for match in data["matches"]),
+    )
+
+
+def encode_dead_letter(letter: DeadLetter) -> bytes:
+    """``DeadLetter.to_dict()`` plus the exact original bytes in base64 (``payload`` is lossy for bad UTF-8)."""
+    data = letter.to_dict()
+    data["payload_base64"] = base64.b64encode(letter.payload).decode("ascii")
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def kafka_position(topic: str, partition: int, offset: int) -> SourcePosition:
+    return SourcePosition(source=f"kafka:{topic}", topic=topic, partition=partition, offset=offset)
