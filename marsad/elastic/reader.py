@@ -31,7 +31,9 @@ def search(settings: Settings, query: str, limit: int) -> list[dict[str, Any]]:
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
-            "fields": {"body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1, "no_match_size": SNIPPET_CHARS}},
+            "fields": {
+                "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1, "no_match_size": SNIPPET_CHARS}
+            },
         },
         source_excludes=["entities"],
         size=limit,

@@ -67,9 +67,7 @@ def test_near_words_do_not_match(shipped: RuleSet, sentence: str) -> None:
 
 
 def test_title_counts_and_matched_lists_surface_forms(shipped: RuleSet) -> None:
-    matches = shipped.evaluate(
-        NormalizedText.of("وصول سفن إلى طرطوسَ"), NormalizedText.of("ورست قرب بطرطوس."), (), None
-    )
+    matches = shipped.evaluate(NormalizedText.of("وصول سفن إلى طرطوسَ"), NormalizedText.of("ورست قرب بطرطوس."), (), None)
     assert [(m.rule.id, set(m.matched)) for m in matches] == [("tartus", {"طرطوسَ", "طرطوس"})]
 
 

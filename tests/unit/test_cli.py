@@ -45,8 +45,18 @@ def test_listings_print_json(store: str, capsys: pytest.CaptureFixture[str]) -> 
     documents = [json.loads(line) for line in out.splitlines()]
     assert [d["id"][:3] for d in documents] == ["000", "001", "002", "003", "004"]
     assert set(documents[0]) == {
-        "id", "source", "url", "title", "published_at", "ingested_at", "body", "content_hash",
-        "duplicate_of", "story_id", "entities", "alerts",
+        "id",
+        "source",
+        "url",
+        "title",
+        "published_at",
+        "ingested_at",
+        "body",
+        "content_hash",
+        "duplicate_of",
+        "story_id",
+        "entities",
+        "alerts",
     }
 
     code, out, _ = run(capsys, "search", "--store", store, "--json", "--limit", "1", "حُمَيْمِيم")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -93,4 +94,4 @@ def test_offsets_always_slice_the_body(parts: list[tuple[str, str, str, str]]) -
     body = " ".join(prefix + name + mark + rest for prefix, name, mark, rest in parts)
     entities = tagger.tag(NormalizedText.of(body))
     assert all(body[e.start : e.end] == e.text for e in entities)
-    assert all(a.end <= b.start for a, b in zip(entities, entities[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(entities))

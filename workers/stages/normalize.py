@@ -199,7 +199,7 @@ class OffsetMap:
         found = np.asarray(positions, dtype=np.int64)
         index = np.searchsorted(np.asarray(self.breaks), found, side="right") - 1
         shifts = np.where(index >= 0, np.asarray(self.shifts)[np.maximum(index, 0)], 0)
-        return (found + shifts).tolist()  # type: ignore[no-any-return]
+        return list((found + shifts).tolist())
 
 
 def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
