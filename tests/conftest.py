@@ -50,3 +50,21 @@ def make_pipeline(tmp_path: Path) -> Iterator[Callable[..., EmbeddedPipeline]]:
     yield make
     for pipeline in opened:
         pipeline.close()
+
+
+def republish(text: str) -> str:
+    """What a re-publisher does to an article: diacritics on some words, its own boilerplate lines around
+    it, one word changed."""
+    lines = text.splitlines()
+    longest = max(range(1, len(lines)), key=lambda n: len(lines[n]))
+    words = lines[longest].split()
+    words[5] = "الماضية"
+    lines[longest] = " ".join(words)
+    lines[1:1] = ["اقرأ أيضاً: عنوان خبر آخر"]
+    vowelled = "\n".join(lines).replace("الرئيس", "الرَّئِيسُ").replace("موسكو", "مُوسْكُو")
+    return f"تابعونا على قناتنا\n{vowelled}\nزر الذهاب إلى الأعلى\n"
+
+
+@pytest.fixture(scope="session")
+def republished() -> Callable[[str], str]:
+    return republish

@@ -124,7 +124,10 @@ class Worker:
         environment = {**os.environ, **deployment.env, "MARSAD_HTTP_PORT": str(self.port), **env}
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workers.agents"], cwd=REPO, env=environment, stdout=self._log,
+            [sys.executable, "-m", "workers.agents"],
+            cwd=REPO,
+            env=environment,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
 
@@ -217,7 +220,7 @@ def group_caught_up(deployment: Deployment, group: str, specs: tuple[TopicSpec, 
     admin = KafkaAdminClient(bootstrap_servers=deployment.kafka_bootstrap)
     consumer = KafkaConsumer(bootstrap_servers=deployment.kafka_bootstrap)
     try:
-        committed = admin.list_consumer_group_offsets(group)
+        committed = admin.list_group_offsets(group).get(group, {})
         partitions = [
             TopicPartition(deployment.topic(spec), p)
             for spec in specs

@@ -39,8 +39,10 @@ pytestmark = pytest.mark.integration
 
 ARTICLE_IDS = {*SEED_IDS, ORIGINAL["id"], NEAR_DUPLICATE["id"]}
 EXPECTED_ALERTS = {
-    ("tartus", SEED_IDS[1]), ("hmeimim", SEED_IDS[1]),
-    ("tartus", SEED_IDS[3]), ("hmeimim", SEED_IDS[3]),
+    ("tartus", SEED_IDS[1]),
+    ("hmeimim", SEED_IDS[1]),
+    ("tartus", SEED_IDS[3]),
+    ("hmeimim", SEED_IDS[3]),
     ("tartus", ORIGINAL["id"]),
 }
 
@@ -95,7 +97,15 @@ def test_search_for_the_bare_name_finds_the_prefixed_form(deployment: Deployment
     assert ORIGINAL["id"] in by_id
     assert "<mark>بطرطوس</mark>" in by_id[ORIGINAL["id"]]["snippet"]
     assert set(by_id[ORIGINAL["id"]]) == {
-        "id", "title", "score", "snippet", "story_id", "duplicate_of", "source", "url", "published_at"
+        "id",
+        "title",
+        "score",
+        "snippet",
+        "story_id",
+        "duplicate_of",
+        "source",
+        "url",
+        "published_at",
     }
 
 

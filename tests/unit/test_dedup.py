@@ -13,17 +13,6 @@ from workers.stages.normalize import normalize
 pytestmark = pytest.mark.unit
 
 
-def republish(text: str) -> str:
-    """What a re-publisher does: diacritics on some words, its own boilerplate lines, one word changed."""
-    lines = text.splitlines()
-    longest = max(range(1, len(lines)), key=lambda n: len(lines[n]))
-    words = lines[longest].split()
-    words[3] = "الأخيرة"
-    lines[longest] = " ".join(words)
-    lines[0] = lines[0].replace("الرئيس", "الرَّئِيسُ").replace("موسكو", "مُوسْكُو")
-    return "\n".join(["تابعونا على قناتنا", *lines, "اقرأ أيضاً: خبر آخر لا علاقة له", "جميع الحقوق محفوظة"])
-
-
 def index_with(stored: dict[str, Fingerprint], threshold: float = 0.7, max_entries: int = 100) -> DuplicateIndex:
     def shingles(doc_id: str) -> np.ndarray | None:
         return stored[doc_id].shingles if doc_id in stored else None
@@ -36,8 +25,11 @@ def add(index: DuplicateIndex, stored: dict[str, Fingerprint], doc_id: str, fp: 
     index.add(DedupEntry(doc_id, doc_id, fp.content_hash, fp.signature, at))
 
 
-def test_republished_copy_is_a_near_duplicate(seed_text: Callable[[str], str]) -> None:
-    original, copy = fingerprints([normalize(seed_text("003")), normalize(republish(seed_text("003")))], 128, 3)
+def test_republished_copy_is_a_near_duplicate(
+    seed_text: Callable[[str], str], republished: Callable[[str], str]
+) -> None:
+    # Without boilerplate removal, so the shingles of the publisher's lines count against similarity too.
+    original, copy = fingerprints([normalize(seed_text("003")), normalize(republished(seed_text("003")))], 128, 3)
     stored: dict[str, Fingerprint] = {}
     index = index_with(stored)
     add(index, stored, "original", original, 0.0)

@@ -54,18 +54,8 @@ def test_named_people_places_and_organisations_are_tagged(seeded: EmbeddedPipeli
     assert expected - in_body - in_title == set()
 
 
-def republished(text: str) -> str:
-    lines = text.splitlines()
-    longest = max(range(1, len(lines)), key=lambda n: len(lines[n]))
-    words = lines[longest].split()
-    words[5] = "الماضية"
-    lines[longest] = " ".join(words)
-    lines[1:1] = ["اقرأ أيضاً: عنوان خبر آخر"]
-    return "\n".join(lines).replace("الرئيس", "الرَّئِيسُ") + "\nزر الذهاب إلى الأعلى\n"
-
-
 def test_republished_copy_joins_the_story_and_fires_no_second_alert(
-    seeded: EmbeddedPipeline, seed_text: Callable[[str], str], tmp_path: Path
+    seeded: EmbeddedPipeline, seed_text: Callable[[str], str], republished: Callable[[str], str], tmp_path: Path
 ) -> None:
     copy = tmp_path / "copy.jsonl"
     copy.write_text(json.dumps({"id": "reprint", "body": republished(seed_text("003"))}) + "\n", encoding="utf-8")
@@ -74,13 +64,17 @@ def test_republished_copy_joins_the_story_and_fires_no_second_alert(
     reprint = seeded.store.document("reprint")
     assert reprint is not None
     assert reprint.duplicate_of == "003_af65a620f0aac1dc" == reprint.story_id
-    assert "اقرأ" not in reprint.body and "الذهاب" not in reprint.body
+    assert not {"اقرأ", "الذهاب", "تابعونا"} & set(reprint.body.split())
     assert set(reprint.alerts) == {"tartus", "hmeimim"}
     assert len(seeded.store.alerts()) == 4
 
 
 def test_dedup_and_alert_state_survive_a_restart(
-    make_pipeline: Callable[..., EmbeddedPipeline], seeds_dir: Path, seed_text: Callable[[str], str], tmp_path: Path
+    make_pipeline: Callable[..., EmbeddedPipeline],
+    seeds_dir: Path,
+    seed_text: Callable[[str], str],
+    republished: Callable[[str], str],
+    tmp_path: Path,
 ) -> None:
     store = tmp_path / "persistent"
     make_pipeline(store).ingest(read_inputs([seeds_dir]))

@@ -76,8 +76,9 @@ def _per_character_table() -> dict[int, str]:
     return table
 
 
-def _char_class(codes: list[int]) -> re.Pattern[str]:
-    """A character class of ``codes`` written as ranges (a class of thousands of singletons is slow)."""
+def _char_class(codes: list[int], negated: bool = False) -> re.Pattern[str]:
+    """A character class of ``codes`` (or of all others) written as ranges: Python's ``re`` tests a class
+    range by range, so a class of a few ranges scans text fast and one of thousands of singletons does not."""
     ranges: list[list[int]] = []
     for code in sorted(codes):
         if ranges and ranges[-1][1] == code - 1:
@@ -85,7 +86,7 @@ def _char_class(codes: list[int]) -> re.Pattern[str]:
         else:
             ranges.append([code, code])
     body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile("[" + body + "]")
+    return re.compile(("[^" if negated else "[") + body + "]")
 
 
 @cache
@@ -116,21 +117,12 @@ def _length_changing() -> re.Pattern[str]:
 def _unusual() -> re.Pattern[str]:
     """Characters outside what Arabic news text is made of, or mapped by the general table only.
 
-    Written as the complement of the few ranges of common characters, since Python's ``re`` tests a
-    class range by range: a class of a few ranges scans text fast, one of hundreds does not.
+    Written as the complement of the few ranges of common characters, for speed.
     """
     table = _per_character_table()
     handled = {ord(variant) for variant, _ in LETTER_VARIANTS} | {ord(d) for d in DIGITS}
     handled |= {ord(c) for c in DELETED}
-    common = [c for c in range(0x2100) if c not in table or c in handled]
-    ranges: list[list[int]] = []
-    for code in common:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile("[^" + body + "]")
+    return _char_class([c for c in range(0x2100) if c not in table or c in handled], negated=True)
 
 
 # An Arabic letter followed by a combining maddah or hamza: NFKC may compose the two into one letter.
