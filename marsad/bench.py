@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     results["naive_docs_per_s"] = round(naive_rate(settings, raws))
     results["embedded_docs_per_s"] = round(embedded_rate(settings, raws))
     results["enrich_vs_naive"] = round(results["enrich_docs_per_s"] / results["naive_docs_per_s"], 2)
-    results |= distributed_results(settings, args.articles)
+    results |= distributed_results(settings, raws)
     for key, value in results.items():
         print(f"{key:>24}: {value}")
     if args.json:
@@ -159,14 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def distributed_results(settings: Settings, articles: int) -> dict[str, Any]:
+def distributed_results(settings: Settings, raws: list[RawInput]) -> dict[str, Any]:
     keys = ("raw_bulk_docs_per_s", "e2e_docs_per_s", "e2e_p50_latency_s", "e2e_p99_latency_s")
-    if not settings.distributed:
+    if not (settings.kafka_bootstrap and settings.elasticsearch_url):
         return dict.fromkeys(keys) | {"distributed": "skipped: MARSAD_KAFKA_BOOTSTRAP / MARSAD_ELASTICSEARCH_URL unset"}
-    from marsad.bench_distributed import measure
+    from marsad.bench_distributed import run
 
-    measured: dict[str, Any] = measure(settings, articles)
-    return measured
+    articles = [json.loads(raw.payload) for raw in raws]
+    return {
+        key: round(value, 3)
+        for key, value in run(settings.kafka_bootstrap, settings.elasticsearch_url, articles).items()
+    }
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ Two agents, the pipeline's two halves (``workers/pipeline.py``):
 - ``decide_agent`` consumes the single ``articles.prepared`` partition, which Kafka gives to exactly one
   worker of the group, so near-duplicates from any raw partition meet in one LSH index and an alert fires
   once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/indexer.py``).
-  An event is acked only after Elasticsearch acknowledged the batch's documents, state and alerts: a failed
-  bulk write is retried with backoff while the batch stays unacked, so a crash meanwhile redelivers it.
+  Per batch: documents and dedup state to Elasticsearch, then documents and fired alerts to their topics,
+  then alerts to Elasticsearch, and only then are the events acked. A failed bulk write is retried with
+  backoff while the batch stays unacked, so a crash or a stop meanwhile redelivers it.
 
 Both agents use ``noack_take``: Faust's ``take`` acks its buffer in a ``finally``, even when the batch failed.
 """
@@ -123,6 +124,10 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
         topic_replication_factor=1,
+        # Faust would wait for every unacked event before a stop or a rebalance; a batch retrying against an
+        # unreachable Elasticsearch never gets acked, so it would hang there. Not waiting is safe: only acked
+        # offsets are ever committed, and every write is idempotent.
+        stream_wait_empty=False,
         web_enabled=True,
         web_bind=settings.http_host,
         web_host=settings.http_host,
@@ -174,9 +179,7 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
             started = time.perf_counter()
             processed = await asyncio.to_thread(state.decide_batch, batch)
             decided = time.perf_counter()
-            refused = await writer.write(writer.actions(processed))
-            metrics.BATCH_DURATION.labels("decide").observe(decided - started)
-            metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided)
+            refused = await writer.write(writer.document_actions(processed))
             refused_ids = {item.doc_id for item in refused}
             sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
             for item in processed:
@@ -188,8 +191,14 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
                 for alert in item.fired:
                     sends.append(alerts.send(key=key, value=json.dumps(alert.to_dict(), ensure_ascii=False).encode()))
             await _delivered(sends)
+            # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
+            # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
+            # in the index); a crash before leaves neither, and the redelivered batch fires it again.
+            refused += await writer.write(writer.alert_actions(processed))
             for event in events:
                 await stream.ack(event)
+            metrics.BATCH_DURATION.labels("decide").observe(decided - started)
+            metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided)
             _account(processed, refused)
 
     @app.page("/metrics")

@@ -80,6 +80,17 @@ class Refused:
     reason: str
 
 
+# Flat copies of the nested entity fields, for Kibana's aggregations; not part of the exported document.
+DERIVED_FIELDS = ("entity_canonicals", "entity_types")
+
+
+def search_source(document: EnrichedDocument) -> dict[str, Any]:
+    return document.to_dict() | {
+        "entity_canonicals": sorted({entity.canonical for entity in document.entities}),
+        "entity_types": sorted({entity.type for entity in document.entities}),
+    }
+
+
 def _b64(array: np.ndarray[Any, Any]) -> str:
     return base64.b64encode(array.tobytes()).decode("ascii")
 
@@ -112,12 +123,10 @@ class ElasticWriter:
         if not ids:
             return {}
         try:
-            response = self.client.mget(index=self.names.documents, ids=list(ids))
+            response = self.client.mget(index=self.names.documents, ids=list(ids), source_excludes=list(DERIVED_FIELDS))
         except NotFoundError:
             return {}  # nothing indexed yet
-        return {
-            doc["_id"]: EnrichedDocument.from_dict(doc["_source"]) for doc in response["docs"] if doc.get("found")
-        }
+        return {doc["_id"]: EnrichedDocument.from_dict(doc["_source"]) for doc in response["docs"] if doc.get("found")}
 
     def shingles(self, doc_id: str) -> ShingleSet | None:
         try:
@@ -132,10 +141,16 @@ class ElasticWriter:
         hits = helpers.scan(
             self.client,
             index=self.names.state,
-            query={"query": {"bool": {"filter": [
-                {"term": {"remembered": True}},
-                {"range": {"seen_at": {"gte": since}}},
-            ]}}},
+            query={
+                "query": {
+                    "bool": {
+                        "filter": [
+                            {"term": {"remembered": True}},
+                            {"range": {"seen_at": {"gte": since}}},
+                        ]
+                    }
+                }
+            },
             _source_includes=["story_id", "content_hash", "signature", "seen_at"],
         )
         entries = [
@@ -160,14 +175,20 @@ class ElasticWriter:
 
     # Writes ---------------------------------------------------------------------------------------
 
-    def actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
+    def document_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
+        """Each new document and its dedup state (replays write nothing)."""
         actions: list[dict[str, Any]] = []
         for item in processed:
             if item.replay:
                 continue
             document = item.document
             actions.append(
-                {"_op_type": "index", "_index": self.names.documents, "_id": document.id, "_source": document.to_dict()}
+                {
+                    "_op_type": "index",
+                    "_index": self.names.documents,
+                    "_id": document.id,
+                    "_source": search_source(document),
+                }
             )
             actions.append(
                 {
@@ -184,16 +205,20 @@ class ElasticWriter:
                     },
                 }
             )
-            actions.extend(
-                {
-                    "_op_type": "create",
-                    "_index": self.names.alerts,
-                    "_id": f"{alert.rule}:{alert.story_id}",
-                    "_source": alert.to_dict(),
-                }
-                for alert in item.fired
-            )
         return actions
+
+    def alert_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
+        """Fired alerts, ``create``d under ``rule:story_id``: the first one stored wins, later ones are no-ops."""
+        return [
+            {
+                "_op_type": "create",
+                "_index": self.names.alerts,
+                "_id": f"{alert.rule}:{alert.story_id}",
+                "_source": alert.to_dict(),
+            }
+            for item in processed
+            for alert in item.fired
+        ]
 
     async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
         """Bulk-write until every action is acknowledged, retrying failures with capped exponential backoff.
@@ -207,8 +232,9 @@ class ElasticWriter:
             if pending:
                 attempt += 1
                 delay = min(self._retry_max, self._retry_initial * 2 ** (attempt - 1))
-                log.warning("bulk write: %d actions failed (attempt %d), retrying in %.1f s",
-                            len(pending), attempt, delay)
+                log.warning(
+                    "bulk write: %d actions failed (attempt %d), retrying in %.1f s", len(pending), attempt, delay
+                )
                 await asyncio.sleep(delay)
         return refused
 

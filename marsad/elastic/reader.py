@@ -15,7 +15,7 @@ from elasticsearch import helpers
 
 from marsad.elastic.templates import alerts_index, news_alias
 from marsad.settings import Settings
-from workers.indexer import elastic_client
+from workers.indexer import DERIVED_FIELDS, elastic_client
 
 SNIPPET_CHARS = 200
 _HIT_FIELDS = ("story_id", "duplicate_of", "source", "url", "published_at")
@@ -35,7 +35,7 @@ def search(settings: Settings, query: str, limit: int) -> list[dict[str, Any]]:
                 "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1, "no_match_size": SNIPPET_CHARS}
             },
         },
-        source_excludes=["entities"],
+        source_excludes=["entities", *DERIVED_FIELDS],
         size=limit,
         ignore_unavailable=True,
     )
@@ -82,6 +82,7 @@ def export(settings: Settings) -> Iterator[dict[str, Any]]:
             client,
             index=news_alias(settings.index_prefix),
             query={"sort": [{"ingested_at": "asc"}, {"_seq_no": "asc"}]},
+            source_excludes=list(DERIVED_FIELDS),
             preserve_order=True,
             ignore_unavailable=True,
         )

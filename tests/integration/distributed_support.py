@@ -227,7 +227,7 @@ def group_caught_up(deployment: Deployment, group: str, specs: tuple[TopicSpec, 
             for p in consumer.partitions_for_topic(deployment.topic(spec)) or ()
         ]
         ends = consumer.end_offsets(partitions)
-        return all(tp in committed and committed[tp].offset >= ends[tp] for tp in partitions)
+        return all((committed[tp].offset if tp in committed else 0) >= ends[tp] for tp in partitions)
     finally:
         consumer.close()
         admin.close()

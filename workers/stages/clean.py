@@ -46,20 +46,22 @@ class BoilerplateRemover:
         """The body without boilerplate lines; the same object when there was nothing to remove."""
         if self._line is None:
             return body
-        kept: list[str] = []
-        removed = False
+        dropped: list[tuple[int, int]] = []  # normalized [start, end) of each boilerplate line
         position = 0
-        for normalized_line in body.normalized.split("\n"):
-            start, end = position, position + len(normalized_line)
-            position = end + 1
-            stripped = normalized_line.strip()
+        for line in body.normalized.split("\n"):
+            stripped = line.strip()
             # Boilerplate lines are short; an article paragraph is not worth a regex match.
             if stripped and len(stripped) <= MAX_BOILERPLATE_LINE and self._line.fullmatch(" ".join(stripped.split())):
-                removed = True
-                continue
-            kept.append(body.original[body.offsets.original(start) : body.offsets.original(end)])
-        if not removed:
+                dropped.append((position, position + len(line)))
+            position += len(line) + 1
+        if not dropped:
             return body
-        # Runs of blank lines left where lines were removed collapse to one.
-        text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "\n".join(kept)).strip()
+        kept: list[str] = []
+        start = 0
+        for line_start, line_end in dropped:
+            kept.append(body.original[body.offsets.original(start) : body.offsets.original(line_start)])
+            start = line_end
+        kept.append(body.original[body.offsets.original(start) :] if start < len(body.normalized) else "")
+        # Blank lines left where lines were removed collapse to one.
+        text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "".join(kept)).strip()
         return NormalizedText.of(text)

@@ -119,10 +119,15 @@ def _unusual() -> re.Pattern[str]:
 
     Written as the complement of the few ranges of common characters, for speed.
     """
+    return _char_class(_common_codes(), negated=True)
+
+
+def _common_codes() -> list[int]:
+    """Code points text is mostly made of: unchanged by normalization, or changed only by the cheap steps."""
     table = _per_character_table()
     handled = {ord(variant) for variant, _ in LETTER_VARIANTS} | {ord(d) for d in DIGITS}
     handled |= {ord(c) for c in DELETED}
-    return _char_class([c for c in range(0x2100) if c not in table or c in handled], negated=True)
+    return [c for c in range(0x2100) if c not in table or c in handled]
 
 
 # An Arabic letter followed by a combining maddah or hamza: NFKC may compose the two into one letter.
@@ -136,7 +141,8 @@ _COMBINING_HAMZA_RE = re.compile("[\u0653-\u0655]")
 def _attention() -> re.Pattern[str]:
     """Anything beyond letters, ASCII, punctuation and deletable marks: unusual characters, Eastern digits,
     combining hamza. One scan for it lets the common text skip the other checks."""
-    return re.compile(f"{_unusual().pattern}|{_DIGIT_RE.pattern}|{_COMBINING_HAMZA_RE.pattern}")
+    rarer = {ord(d) for d in DIGITS} | {0x0653, 0x0654, 0x0655}
+    return _char_class([c for c in _common_codes() if c not in rarer], negated=True)
 
 
 @cache
@@ -202,10 +208,14 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     """
     table = _per_character_table()
     attention = _attention().search(text)
-    if attention is None:  # the common case: letters, ASCII, punctuation, diacritics
-        mapped = _replace_letters(text)
-        changing = _DELETED_RE
-    elif _unusual().search(text, attention.start()):
+    if attention is None:
+        # The common case (letters, ASCII, punctuation, diacritics): only deletions change the length, so
+        # the k-th deleted character, at original position p, starts a shift of k + 1 at p - k.
+        deleted = [match.start() for match in _DELETED_RE.finditer(text)]
+        normalized = _DELETED_RE.sub("", _replace_letters(text)) if deleted else _replace_letters(text)
+        deletion_breaks = tuple(position - k for k, position in enumerate(deleted))
+        return normalized, OffsetMap(deletion_breaks, tuple(range(1, len(deleted) + 1)))
+    if _unusual().search(text, attention.start()):
         mapped = text.translate(_one_to_one_table())
         changing = _length_changing()
     else:

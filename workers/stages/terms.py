@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -28,8 +28,9 @@ ARTICLE_PROCLITICS = frozenset({"ال", "وال", "فال", "بال", "كال", 
 _TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
 
 
-@dataclass(frozen=True, slots=True)
-class TermHit(Generic[Payload]):
+class TermHit(NamedTuple, Generic[Payload]):
+    """A tuple, not a dataclass: an article yields dozens of hits and a frozen dataclass is slow to build."""
+
     start: int  # offsets into the normalized text, proclitics excluded
     end: int
     payload: Payload
