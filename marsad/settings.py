@@ -27,7 +27,7 @@ class Settings(BaseSettings):
 
     # Deduplication
     dedup_threshold: float = 0.7  # Jaccard similarity of word shingles that makes a near-duplicate
-    dedup_num_perm: int = 128
+    dedup_num_perm: int = 64  # signature length; candidates are verified with the real similarity
     dedup_shingle_words: int = 3
     dedup_window_days: float = 30.0
     dedup_max_entries: int = 500_000

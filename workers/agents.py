@@ -122,6 +122,8 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         store="memory://",
         autodiscover=False,
         producer_acks=-1,
+        producer_max_batch_size=1_000_000,
+        producer_linger_ms=5,
         consumer_auto_offset_reset="earliest",
         topic_replication_factor=1,
         # Faust would wait for every unacked event before a stop or a rebalance; a batch retrying against an
@@ -167,7 +169,9 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
                 else:
                     key = outcome.article.id.encode("utf-8")
                     sends.append(prepared_topic.send(key=key, value=encode_prepared(outcome)))
+            t1 = time.perf_counter()
             await _delivered(sends)
+            log.warning("TIMING prepare n=%d prep=%.3f send=%.3f", len(events), t1 - started, time.perf_counter() - t1)
             for event in events:
                 await stream.ack(event)
 
@@ -179,7 +183,9 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
             started = time.perf_counter()
             processed = await asyncio.to_thread(state.decide_batch, batch)
             decided = time.perf_counter()
+            t0 = time.perf_counter()
             refused = await writer.write(writer.document_actions(processed))
+            t1 = time.perf_counter()
             refused_ids = {item.doc_id for item in refused}
             sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
             for item in processed:
@@ -191,10 +197,13 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
                 for alert in item.fired:
                     sends.append(alerts.send(key=key, value=json.dumps(alert.to_dict(), ensure_ascii=False).encode()))
             await _delivered(sends)
+            t2 = time.perf_counter()
             # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
             # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
             # in the index); a crash before leaves neither, and the redelivered batch fires it again.
             refused += await writer.write(writer.alert_actions(processed))
+            t3 = time.perf_counter()
+            log.warning("TIMING decide n=%d decide=%.3f es=%.3f kafka=%.3f alerts=%.3f", len(events), decided - started, t1 - t0, t2 - t1, t3 - t2)
             for event in events:
                 await stream.ack(event)
             metrics.BATCH_DURATION.labels("decide").observe(decided - started)

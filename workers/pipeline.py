@@ -83,7 +83,7 @@ class Enricher:
                 outcomes.append(
                     DeadLetter("clean", "missing body: only boilerplate", raw.payload, raw.position, iso(now))
                 )
-        fingerprints = self._fingerprint([body.collapsed() for _, _, body in cleaned])
+        fingerprints = self._fingerprint([body.normalized for _, _, body in cleaned])
         for (position, article, body), fingerprint in zip(cleaned, fingerprints, strict=True):
             title = NormalizedText.of(article.title)
             entities = tuple(self._tag(body, title))

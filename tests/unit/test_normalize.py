@@ -86,4 +86,4 @@ def test_offsets_map_every_normalized_character_to_its_source(text: str) -> None
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), max_size=100))
 def test_offset_mapped_form_equals_normalize_on_arabic_letters_and_marks(text: str) -> None:
-    assert NormalizedText.of(text).collapsed() == normalize(text)
+    assert " ".join(NormalizedText.of(text).normalized.split()) == normalize(text)

@@ -1,6 +1,6 @@
 """Exact and near-duplicate detection over normalized word shingles.
 
-Exact duplicates share ``content_hash`` (BLAKE2b of the normalized text). Near duplicates are found with
+Exact duplicates share ``content_hash`` (BLAKE2b of the normalized text's words). Near duplicates are found with
 MinHash signatures in a datasketch ``MinHashLSH`` index, and every LSH candidate is verified with the real
 Jaccard similarity of the two shingle sets before it is called a duplicate.
 
@@ -66,8 +66,10 @@ class DedupResult:
     exact: bool
 
 
-def content_hash(normalized: str) -> str:
-    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
+def content_hash(word_hashes: npt.NDArray[np.uint64]) -> str:
+    """Fingerprint of a normalized text's sequence of words: equal for texts that differ only in
+    whitespace, punctuation, diacritics or letter variants."""
+    return hashlib.blake2b(word_hashes.tobytes(), digest_size=16).hexdigest()
 
 
 _POWER_TABLES: dict[int, npt.NDArray[np.uint64]] = {}
@@ -172,8 +174,12 @@ def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: 
     bounds = np.searchsorted(doc_of, np.arange(len(texts) + 1))
     _densify(signatures)
     return [
-        Fingerprint(content_hash(text), shingles[bounds[index] : bounds[index + 1]], signatures[index])
-        for index, text in enumerate(texts)
+        Fingerprint(
+            content_hash(words[first_word[index] : first_word[index] + words_per_doc[index]]),
+            shingles[bounds[index] : bounds[index + 1]],
+            signatures[index],
+        )
+        for index in range(len(texts))
     ]
 
 

@@ -280,7 +280,3 @@ class NormalizedText:
     def of(cls, text: str) -> NormalizedText:
         normalized, offsets = normalize_with_offsets(text)
         return cls(text, normalized, offsets)
-
-    def collapsed(self) -> str:
-        """The normalized text with whitespace collapsed, as ``normalize`` gives it."""
-        return " ".join(self.normalized.split())
