@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -39,8 +39,9 @@ class TermHit(NamedTuple, Generic[Payload]):
 @dataclass(frozen=True, slots=True)
 class _Entry(Generic[Payload]):
     payload: Payload
-    prefix_length: int  # proclitic letters before the term inside the key
-    key_length: int  # the whole key: space, proclitics, term, space
+    # Where the term starts, counted back from the key's last character (its trailing space) in the padded
+    # text: the key is space, proclitics, term, space.
+    start_back: int
 
 
 def _keys(term: str, add_article: bool) -> Iterator[tuple[str, int]]:
@@ -72,7 +73,7 @@ class TermMatcher(Generic[Payload]):
             if not normalized:
                 continue
             for key, prefix_length in _keys(normalized, add_article):
-                keys.setdefault(key, []).append(_Entry(payload, prefix_length, len(key)))
+                keys.setdefault(key, []).append(_Entry(payload, len(key) - 1 - prefix_length))
         for key, entries in keys.items():
             self._automaton.add_word(key, tuple(entries))
         self._empty = not keys
@@ -86,13 +87,19 @@ class TermMatcher(Generic[Payload]):
         """
         if self._empty:
             return []
-        hits: list[TermHit[Payload]] = []
-        # Padded with a space on each side: index i of the padded text is index i - 1 of the normalized one.
-        for last, entries in self._automaton.iter(f" {text.words} "):
-            for entry in entries:
-                hits.append(TermHit(last - entry.key_length + 1 + entry.prefix_length, last - 1, entry.payload))
-        hits.sort(key=lambda hit: (hit.start, -hit.end))
+        # Padded with a space on each side: index i of the padded text is index i - 1 of the normalized one,
+        # so a key ending at padded index `last` (its trailing space) ends the term at normalized `last - 1`.
+        hits = [
+            TermHit(last - entry.start_back, last - 1, entry.payload)
+            for last, entries in self._automaton.iter(f" {text.words} ")
+            for entry in entries
+        ]
+        hits.sort(key=_leftmost_longest)
         return hits
+
+
+def _leftmost_longest(hit: TermHit[Any]) -> tuple[int, int]:
+    return hit.start, -hit.end
 
 
 def surfaces(text: NormalizedText, hits: Sequence[TermHit[Payload]]) -> list[tuple[int, int, str]]:
@@ -112,7 +119,7 @@ def surfaces(text: NormalizedText, hits: Sequence[TermHit[Payload]]) -> list[tup
 def longest_non_overlapping(hits: Iterable[TermHit[Payload]]) -> list[TermHit[Payload]]:
     """Leftmost-longest selection: the usual way to resolve overlapping dictionary matches."""
     chosen: list[TermHit[Payload]] = []
-    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+    for hit in sorted(hits, key=_leftmost_longest):
         if not chosen or hit.start >= chosen[-1].end:
             chosen.append(hit)
     return chosen
