@@ -43,7 +43,7 @@ _MAX_TEXT = 1 << 20
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     content_hash: str
-    shingles: ShingleSet  # 32-bit shingle hashes in text order (a repeated shingle repeats)
+    shingles: ShingleSet  # sorted, unique 32-bit shingle hashes
     signature: npt.NDArray[np.uint64]
 
 
@@ -120,6 +120,12 @@ def _densify(signatures: npt.NDArray[np.uint64]) -> None:
         signatures[empty_rows, empty_columns] = doubled[empty_rows, source] + distance * _DENSIFY_STEP
 
 
+def _sorted_unique(values: ShingleSet) -> ShingleSet:
+    """``np.unique`` for one small array: numpy 2's hash-based default is several times slower here."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
 def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: int) -> list[Fingerprint]:
     """Fingerprints of many texts in one vectorized pass (numpy's per-call cost dominates small inputs).
 
@@ -170,7 +176,7 @@ def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: 
     return [
         Fingerprint(
             content_hash(words[first_word[index] : first_word[index] + words_per_doc[index]]),
-            shingles[bounds[index] : bounds[index + 1]],
+            _sorted_unique(shingles[bounds[index] : bounds[index + 1]]),
             signatures[index],
         )
         for index in range(len(texts))
@@ -180,7 +186,6 @@ def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: 
 def jaccard(a: ShingleSet, b: ShingleSet) -> float:
     if len(a) == 0 and len(b) == 0:
         return 1.0
-    a, b = np.unique(a), np.unique(b)
     common = len(np.intersect1d(a, b, assume_unique=True))
     return common / (len(a) + len(b) - common)
 
