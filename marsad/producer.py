@@ -82,8 +82,11 @@ class RawPublisher:
 def follow_specs(sources: list[str]) -> list[SourceSpec]:
     """Followable sources named on the command line: directories, ``.jsonl`` files, feed URLs."""
     specs: list[SourceSpec] = []
-    for index, source in enumerate(sources):
-        name = f"produce-{index}"
+    for source in sources:
+        # The cursor key: derived from the source itself, not its position, so that a restart with the
+        # sources in another order (or one more) resumes each where it stopped.
+        identity = source if source.startswith(("http://", "https://")) else str(Path(source).resolve())
+        name = "produce-" + hashlib.blake2b(identity.encode("utf-8"), digest_size=8).hexdigest()
         if source.startswith(("http://", "https://")):
             specs.append(FeedSourceSpec(type="feed", name=name, url=source))
         elif Path(source).is_dir():
