@@ -1,9 +1,11 @@
+import math
 import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
-from marsad.search.fts import SNIPPET_WORDS, FullTextIndex
+from marsad.search import fts
+from marsad.search.fts import SNIPPET_WORDS, FullTextIndex, norm_length
 
 pytestmark = pytest.mark.unit
 
@@ -180,3 +182,120 @@ def test_a_title_only_match_shows_the_start_of_the_body(index: FullTextIndex) ->
     index.add(1, "درعا", "شهدت المحافظة الجنوبية هدوءا حذرا خلال الليل.")
     [hit] = index.search("درعا", limit=1)
     assert hit.snippet == "شهدت المحافظة الجنوبية هدوءا حذرا خلال الليل."
+
+
+# --- ranking: Lucene's BM25 as Elasticsearch computes it ------------------------------------------
+
+K1, B = 1.2, 0.75
+
+
+def lucene_bm25(*, freq: int, dl: int, avgdl: float, docs: int, docs_with_term: int, boost: float = 1.0) -> float:
+    """Elasticsearch's BM25 (LegacyBM25Similarity: Lucene's, times k1 + 1), written out from the formula."""
+    idf = math.log(1 + (docs - docs_with_term + 0.5) / (docs_with_term + 0.5))
+    return boost * (K1 + 1) * idf * freq / (freq + K1 * (1 - B + B * dl / avgdl))
+
+
+def test_scores_equal_lucenes_bm25_computed_by_hand(connection: sqlite3.Connection) -> None:
+    index = FullTextIndex(connection)
+    index.add(1, "ميناء طرطوس", "وصلت السفن إلى طرطوس وبطرطوس رست")
+    index.add(2, "خبر", "طرطوس مدينة ساحلية في سوريا")
+    index.add(3, "اخر", "دمشق العاصمة")
+    # Terms per field («إلى», «في» are stop words; «وصلت» adds «صلت», «وبطرطوس» adds «بطرطوس» and «طرطوس»
+    # at its own position):
+    #   titles: [ميناء طرطوس] [خبر] [اخر]                    -> dl 2, 1, 1; 4 terms
+    #   bodies: [وصلت+صلت سفن طرطوس وبطرطوس+بطرطوس+طرطوس رست] -> dl 5, 8 terms, «طرطوس» twice
+    #           [طرطوس مدينه ساحل سوريا]                       -> dl 4, 4 terms
+    #           [دمشق عاصم]                                     -> dl 2, 2 terms
+    # Lucene's avgdl counts every term (sumTotalTermFreq / docCount), dl only positions (discountOverlaps).
+    title_avgdl, body_avgdl = 4 / 3, (8 + 4 + 2) / 3
+    title_1 = lucene_bm25(freq=1, dl=2, avgdl=title_avgdl, docs=3, docs_with_term=1, boost=2.0)
+    body_1 = lucene_bm25(freq=2, dl=5, avgdl=body_avgdl, docs=3, docs_with_term=2)
+    body_2 = lucene_bm25(freq=1, dl=4, avgdl=body_avgdl, docs=3, docs_with_term=2)
+    hits = index.search("طرطوس", limit=10)
+    assert [hit.doc_key for hit in hits] == [1, 2]
+    # multi_match (best_fields) takes the best field's score.
+    assert [hit.score for hit in hits] == pytest.approx([max(title_1, body_1), body_2], rel=1e-9)
+    # What Elasticsearch 9.5.3 returned (with explain) for these three documents and that query.
+    assert [hit.score for hit in hits] == pytest.approx([1.6285465, 0.49917626], rel=1e-6)
+
+    # Two terms: their scores add up within a field.
+    sea = lucene_bm25(freq=1, dl=2, avgdl=title_avgdl, docs=3, docs_with_term=1, boost=2.0)
+    [hit] = [hit for hit in index.search("ميناء طرطوس", limit=10) if hit.doc_key == 1]
+    assert hit.score == pytest.approx(max(title_1 + sea, body_1), rel=1e-9)
+
+
+def test_a_term_in_most_documents_still_scores(index: FullTextIndex) -> None:
+    for key in range(1, 13):
+        index.add(key, "أخبار", f"وصلت سفينة إلى طرطوس {'طرطوس ' * (key % 3)}اليوم رقم {key}.")
+    hits = index.search("طرطوس", limit=20)
+    assert len(hits) == 12  # of 18 documents
+    assert all(hit.score > 0 for hit in hits)
+    assert [hit.doc_key for hit in hits][:4] == [2, 5, 8, 11]  # the term three times
+
+
+def test_twice_in_a_short_body_beats_once_in_a_long_one(index: FullTextIndex) -> None:
+    long_body = "وصلت سفينة إلى طرطوس. " + " ".join(["وتابع المتحدث حديثه عن الأوضاع الاقتصادية في البلاد."] * 6)
+    index.add(1, "خبر", long_body)
+    index.add(2, "خبر", "طرطوس ثم طرطوس.")
+    hits = index.search("طرطوس", limit=10)
+    assert [hit.doc_key for hit in hits] == [2, 1]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_a_title_match_scores_more_than_the_same_body_match(index: FullTextIndex) -> None:
+    index.add(1, "أخبار متفرقة", "اللاذقية")
+    index.add(2, "اللاذقية", "أخبار متفرقة")
+    first, second = index.search("اللاذقية", limit=10)
+    assert (first.doc_key, second.doc_key) == (2, 1)
+    assert first.score > second.score > 0
+
+
+def test_a_repeated_phrase_scores_more(index: FullTextIndex) -> None:
+    index.add(1, "خبر", "القاعدة البحرية وصلت. ثم القاعدة البحرية غادرت.")
+    index.add(2, "خبر", "القاعدة البحرية وصلت. ثم القاعدة الجوية غادرت.")
+    index.add(3, "خبر", "البحرية القاعدة وصلت.")
+    hits = index.search('"القاعدة البحرية"', limit=10)
+    assert [hit.doc_key for hit in hits] == [1, 2]
+    assert hits[0].score > hits[1].score > 0
+
+
+@pytest.mark.parametrize(("length", "scored"), [(0, 0), (1, 1), (23, 23), (24, 24), (40, 40), (41, 40), (100, 96)])
+def test_field_lengths_are_rounded_like_lucenes_norms(length: int, scored: int) -> None:
+    assert norm_length(length) == scored
+
+
+def test_replacing_documents_keeps_the_statistics(connection: sqlite3.Connection) -> None:
+    index = FullTextIndex(connection)
+    index.add(1, "ميناء طرطوس", "وصلت السفن إلى طرطوس وبطرطوس رست")
+    index.add(2, "خبر", "طرطوس مدينة ساحلية في سوريا")
+    index.add(3, "اخر", "دمشق العاصمة")
+    expected = index.search("طرطوس", limit=10)
+    index.add(3, "حلب", "حلب مدينة كبيرة جدا")
+    index.add(3, "اخر", "دمشق العاصمة")
+    again = index.search("طرطوس", limit=10)
+    assert [hit.doc_key for hit in again] == [hit.doc_key for hit in expected]
+    assert [hit.score for hit in again] == pytest.approx([hit.score for hit in expected])
+    stats = sorted(connection.execute("SELECT field, doc_count, term_count FROM fts_stats"))
+    assert stats == [("body", 3, 14), ("title", 3, 4)]
+
+
+def test_statistics_are_rebuilt_for_a_store_indexed_without_them(connection: sqlite3.Connection) -> None:
+    index = FullTextIndex(connection)
+    for key, (title, body) in enumerate(BACKGROUND):
+        index.add(key, title, body)
+    index.add(10, "طرطوس", "وصلت سفينة إلى طرطوس وبطرطوس.")
+    expected = [(hit.doc_key, hit.score) for hit in index.search('طرطوس "وصلت سفينة"', limit=10)]
+    connection.executescript("DELETE FROM fts_lengths; DELETE FROM fts_positions; DELETE FROM fts_stats;")
+    reopened = FullTextIndex(connection)
+    assert [(hit.doc_key, hit.score) for hit in reopened.search('طرطوس "وصلت سفينة"', limit=10)] == expected
+
+
+def test_capped_scoring_scores_the_candidates_exactly(index: FullTextIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in range(1, 9):
+        index.add(key, "طرطوس" if key == 3 else "خبر", f"وصلت سفينة إلى طرطوس {'وطرطوس ' * key}اليوم.")
+    exact = index.search("طرطوس سفينة", limit=5)
+    monkeypatch.setattr(fts, "EXACT_SCORING_MAX_OCCURRENCES", 0)
+    monkeypatch.setattr(fts, "MAX_CANDIDATES", 6)
+    capped = index.search("طرطوس سفينة", limit=5)
+    assert [hit.doc_key for hit in capped] == [hit.doc_key for hit in exact]
+    assert [hit.score for hit in capped] == pytest.approx([hit.score for hit in exact])
