@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     index_prefix: str = ""
     bulk_max_docs: int = 500
     bulk_max_bytes: int = 5_000_000
-    bulk_max_seconds: float = 1.0
+    bulk_max_seconds: float = 0.2  # longest wait for a batch to fill: each agent adds up to this to latency
     bulk_retry_initial_seconds: float = 0.5  # backoff after a failed bulk write, doubling up to the max
     bulk_retry_max_seconds: float = 30.0
 

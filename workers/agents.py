@@ -12,7 +12,8 @@ Two agents, the pipeline's two halves (``workers/pipeline.py``):
   once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/indexer.py``).
   Per batch: documents and dedup state to Elasticsearch, then documents and fired alerts to their topics,
   then alerts to Elasticsearch, and only then are the events acked. A failed bulk write is retried with
-  backoff while the batch stays unacked, so a crash or a stop meanwhile redelivers it.
+  backoff while the batch stays unacked, so a crash or a stop meanwhile redelivers it. Batches are stored one
+  at a time, in order, but the next batch is decided while the previous one is being stored.
 
 Both agents use ``noack_take``: Faust's ``take`` acks its buffer in a ``finally``, even when the batch failed.
 """
@@ -24,6 +25,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import faust
@@ -39,7 +41,8 @@ from topics.records import DeadLetter, EnrichedDocument, RawInput
 from workers.build import build_decider, build_enricher
 from workers.indexer import ElasticWriter, Refused, elastic_client
 from workers.kafka_admin import ensure_topics
-from workers.pipeline import Enricher, Prepared, Processed, StoryDecider, iso, utc_now
+from workers.pipeline import Enricher, Processed, StoryDecider, iso, utc_now
+from workers.stages.alerts import AlertRule
 from workers.stages.dedup import ShingleSet
 from workers.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
 
@@ -50,10 +53,13 @@ alert_log = logging.getLogger("marsad.alerts")
 class DecideState:
     """The decide agent's decider, rebuilt from Elasticsearch whenever its partition is (re)assigned."""
 
-    def __init__(self, settings: Settings, writer: ElasticWriter) -> None:
+    def __init__(self, settings: Settings, writer: ElasticWriter, rules: dict[str, AlertRule]) -> None:
         self._settings = settings
         self._writer = writer
+        self._rules = rules
         self._known: dict[str, EnrichedDocument] = {}
+        # The last batch's new documents: it may still be being stored while the next one is decided.
+        self._unstored: dict[str, EnrichedDocument] = {}
         self.decider: StoryDecider | None = None
 
     def _lookup(self, doc_id: str) -> EnrichedDocument | None:
@@ -72,11 +78,15 @@ class DecideState:
         log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
         return decider
 
-    def decide_batch(self, batch: Sequence[Prepared]) -> list[Processed]:
-        """Runs in a thread: reads Elasticsearch (known ids, candidates' shingles) while deciding."""
+    def decide_batch(self, payloads: Sequence[bytes]) -> Decided:
+        """Runs in a thread: reads Elasticsearch (known ids, candidates' shingles) while deciding, and encodes
+        the batch's writes there too, off the event loop."""
+        batch = [decode_prepared(payload, self._rules) for payload in payloads]
         if self.decider is None:
             self.decider = self.rebuild()
-        self._known = self._writer.documents([prepared.article.id for prepared in batch])
+            self._unstored = {}  # a batch still being stored at a revocation may never be: it is redelivered
+        ids = [prepared.article.id for prepared in batch]
+        self._known = self._writer.documents(ids) | {i: self._unstored[i] for i in ids if i in self._unstored}
         now = utc_now()
         processed = []
         for prepared in batch:
@@ -85,7 +95,54 @@ class DecideState:
                 self._known[item.document.id] = item.document  # a repeat later in this batch is a replay
             processed.append(item)
         metrics.DEDUP_INDEX_ENTRIES.set(len(self.decider.index))
-        return processed
+        self._unstored = {item.document.id: item.document for item in processed if not item.replay}
+        messages = [
+            Outgoing(
+                item.document.id, _json(item.document.to_dict()), tuple(_json(alert.to_dict()) for alert in item.fired)
+            )
+            for item in processed
+            if not item.replay
+        ]
+        return Decided(
+            processed, self._writer.document_actions(processed), self._writer.alert_actions(processed), messages
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A new document's Kafka messages: the enriched document and the alerts it fired."""
+
+    doc_id: str
+    enriched: bytes
+    alerts: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decided batch, with everything it has to write already encoded."""
+
+    processed: list[Processed]
+    document_actions: list[dict[str, Any]]
+    alert_actions: list[dict[str, Any]]
+    messages: list[Outgoing]
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _prepare_batch(enricher: Enricher, raws: Sequence[RawInput]) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
+    """Runs in a thread: the prepared topic's (key, value) messages, and the dead letters."""
+    prepared: list[tuple[bytes, bytes]] = []
+    dead: list[bytes] = []
+    for outcome in enricher.prepare(raws, utc_now()):
+        if isinstance(outcome, DeadLetter):
+            metrics.REJECTS.labels(outcome.stage).inc()
+            metrics.ARTICLES.labels("rejected").inc()
+            dead.append(encode_dead_letter(outcome))
+        else:
+            prepared.append((outcome.article.id.encode("utf-8"), encode_prepared(outcome)))
+    return prepared, dead
 
 
 def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
@@ -122,8 +179,12 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         store="memory://",
         autodiscover=False,
         producer_acks=-1,
-        producer_max_batch_size=1_000_000,
+        # A prepared article is ~15 KB: Faust's 16 KB default batch held one, and aiokafka keeps one request
+        # in flight per broker, so the worker sent one article per round trip.
+        producer_max_batch_size=512 * 1024,
         producer_linger_ms=5,
+        # Per partition and fetch; the 1 MB default (~65 prepared articles) starved the decide agent's batches.
+        consumer_max_fetch_size=8 * 1024 * 1024,
         consumer_auto_offset_reset="earliest",
         topic_replication_factor=1,
         # Faust would wait for every unacked event before a stop or a rebalance; a batch retrying against an
@@ -137,9 +198,8 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
     )
     raw, prepared_topic = _topic(app, RAW, prefix), _topic(app, PREPARED, prefix)
     enriched, alerts, dlq = _topic(app, ENRICHED, prefix), _topic(app, ALERTS, prefix), _topic(app, DLQ, prefix)
-    state = DecideState(settings, writer)
+    state = DecideState(settings, writer, {rule.id: rule for rule in enricher.rules.rules})
     decide_partition = TP(PREPARED.name(prefix), 0)
-    rules = {rule.id: rule for rule in enricher.rules.rules}
 
     # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
@@ -153,62 +213,56 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         async for events in _unacked_batches(stream, settings):
             metrics.KAFKA_BATCH_SIZE.labels("prepare").observe(len(events))
             raws = [
-                RawInput(event.value or b"", kafka_position(event.message.topic, event.message.partition,
-                                                            event.message.offset))
+                RawInput(
+                    event.value or b"",
+                    kafka_position(event.message.topic, event.message.partition, event.message.offset),
+                )
                 for event in events
             ]
             started = time.perf_counter()
-            outcomes = await asyncio.to_thread(enricher.prepare, raws, utc_now())
+            prepared, dead = await asyncio.to_thread(_prepare_batch, enricher, raws)
             metrics.BATCH_DURATION.labels("prepare").observe(time.perf_counter() - started)
-            sends: list[Awaitable[Awaitable[Any]]] = []
-            for outcome in outcomes:
-                if isinstance(outcome, DeadLetter):
-                    metrics.REJECTS.labels(outcome.stage).inc()
-                    metrics.ARTICLES.labels("rejected").inc()
-                    sends.append(dlq.send(value=encode_dead_letter(outcome)))
-                else:
-                    key = outcome.article.id.encode("utf-8")
-                    sends.append(prepared_topic.send(key=key, value=encode_prepared(outcome)))
-            t1 = time.perf_counter()
-            await _delivered(sends)
-            log.warning("TIMING prepare n=%d prep=%.3f send=%.3f", len(events), t1 - started, time.perf_counter() - t1)
+            await _delivered(
+                [prepared_topic.send(key=key, value=value) for key, value in prepared]
+                + [dlq.send(value=value) for value in dead]
+            )
             for event in events:
                 await stream.ack(event)
 
+    async def store(stream: StreamT[Any], events: list[EventT[Any]], batch: Decided) -> None:
+        started = time.perf_counter()
+        refused = await writer.write(batch.document_actions)
+        refused_ids = {item.doc_id for item in refused}
+        sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
+        for message in batch.messages:
+            if message.doc_id in refused_ids:
+                continue
+            key = message.doc_id.encode("utf-8")
+            sends.append(enriched.send(key=key, value=message.enriched))
+            sends.extend(alerts.send(key=key, value=value) for value in message.alerts)
+        await _delivered(sends)
+        # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
+        # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
+        # in the index); a crash before leaves neither, and the redelivered batch fires it again.
+        refused += await writer.write(batch.alert_actions)
+        for event in events:
+            await stream.ack(event)
+        metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - started)
+        _account(batch.processed, refused)
+
     @app.agent(prepared_topic)
     async def decide_agent(stream: StreamT[Any]) -> None:
+        storing: asyncio.Task[None] | None = None
         async for events in _unacked_batches(stream, settings):
             metrics.KAFKA_BATCH_SIZE.labels("decide").observe(len(events))
-            batch = [decode_prepared(event.value, rules) for event in events]
             started = time.perf_counter()
-            processed = await asyncio.to_thread(state.decide_batch, batch)
-            decided = time.perf_counter()
-            t0 = time.perf_counter()
-            refused = await writer.write(writer.document_actions(processed))
-            t1 = time.perf_counter()
-            refused_ids = {item.doc_id for item in refused}
-            sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
-            for item in processed:
-                if item.replay or item.document.id in refused_ids:
-                    continue
-                document = item.document
-                key = document.id.encode("utf-8")
-                sends.append(enriched.send(key=key, value=json.dumps(document.to_dict(), ensure_ascii=False).encode()))
-                for alert in item.fired:
-                    sends.append(alerts.send(key=key, value=json.dumps(alert.to_dict(), ensure_ascii=False).encode()))
-            await _delivered(sends)
-            t2 = time.perf_counter()
-            # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
-            # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
-            # in the index); a crash before leaves neither, and the redelivered batch fires it again.
-            refused += await writer.write(writer.alert_actions(processed))
-            t3 = time.perf_counter()
-            log.warning("TIMING decide n=%d decide=%.3f es=%.3f kafka=%.3f alerts=%.3f", len(events), decided - started, t1 - t0, t2 - t1, t3 - t2)
-            for event in events:
-                await stream.ack(event)
-            metrics.BATCH_DURATION.labels("decide").observe(decided - started)
-            metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided)
-            _account(processed, refused)
+            # Decided while the previous batch is being stored: Elasticsearch indexes on the other core meanwhile.
+            batch = await asyncio.to_thread(state.decide_batch, [event.value for event in events])
+            metrics.BATCH_DURATION.labels("decide").observe(time.perf_counter() - started)
+            if storing is not None:
+                await storing  # one batch stored at a time, in order; re-raises its failure
+            storing = asyncio.create_task(store(stream, events, batch))
+            storing.add_done_callback(_log_failure)
 
     @app.page("/metrics")
     async def metrics_page(view: View, request: Request) -> Response:
@@ -222,8 +276,15 @@ def _index_dead_letter(refused: Refused, events: Sequence[EventT]) -> DeadLetter
     event = next((e for e in events if e.key == refused.doc_id.encode("utf-8")), events[0])
     position = kafka_position(event.message.topic, event.message.partition, event.message.offset)
     payload = json.dumps(refused.source, ensure_ascii=False).encode("utf-8")
-    return DeadLetter("index", f"refused by Elasticsearch ({refused.index}): {refused.reason}", payload, position,
-                      iso(utc_now()))
+    return DeadLetter(
+        "index", f"refused by Elasticsearch ({refused.index}): {refused.reason}", payload, position, iso(utc_now())
+    )
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """At once, not only when the next batch awaits the task (none may come for a while)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("storing a decided batch failed", exc_info=task.exception())
 
 
 def _account(processed: Sequence[Processed], refused: Sequence[Refused]) -> None:
@@ -238,8 +299,13 @@ def _account(processed: Sequence[Processed], refused: Sequence[Refused]) -> None
             metrics.ENTITIES.labels(entity.type).inc()
         for alert in item.fired:
             metrics.ALERTS_FIRED.labels(alert.rule).inc()
-            alert_log.warning("alert %s: story %s, document %s, matched %s", alert.rule, alert.story_id,
-                              alert.doc_id, "، ".join(alert.matched))
+            alert_log.warning(
+                "alert %s: story %s, document %s, matched %s",
+                alert.rule,
+                alert.story_id,
+                alert.doc_id,
+                "، ".join(alert.matched),
+            )
 
 
 def run_worker(settings: Settings) -> None:
