@@ -44,6 +44,15 @@ ORIGINAL = {
         "الساحل السوري وتشجيع شركات الشحن الإقليمية على العودة إلى خطوطها السابقة."
     ),
 }
+# Every alert the seeds and ORIGINAL fire, once per story: seeds 001 and 003 name both watched places.
+EXPECTED_ALERTS = {
+    ("tartus", SEED_IDS[1]),
+    ("hmeimim", SEED_IDS[1]),
+    ("tartus", SEED_IDS[3]),
+    ("hmeimim", SEED_IDS[3]),
+    ("tartus", ORIGINAL["id"]),
+}
+
 NEAR_DUPLICATE = {
     "id": "ds-port-copy",
     "title": "خطة لتوسعة الرصيف التجاري على الساحل السوري",

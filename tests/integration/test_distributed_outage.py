@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from distributed_support import (
+    EXPECTED_ALERTS,
     ORIGINAL,
     SEED_IDS,
     SEEDS,
@@ -34,12 +35,6 @@ from marsad.producer import produce
 from topics.definitions import ALERTS, PREPARED, RAW
 
 pytestmark = pytest.mark.integration
-
-EXPECTED_ALERTS = {
-    ("tartus", SEED_IDS[1]), ("hmeimim", SEED_IDS[1]),
-    ("tartus", SEED_IDS[3]), ("hmeimim", SEED_IDS[3]),
-    ("tartus", ORIGINAL["id"]),
-}
 
 
 def committed_and_end(deployment: Deployment, group: str) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from distributed_support import (
+    EXPECTED_ALERTS,
     NEAR_DUPLICATE,
     ORIGINAL,
     POISON_LINES,
@@ -38,13 +39,6 @@ from topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW
 pytestmark = pytest.mark.integration
 
 ARTICLE_IDS = {*SEED_IDS, ORIGINAL["id"], NEAR_DUPLICATE["id"]}
-EXPECTED_ALERTS = {
-    ("tartus", SEED_IDS[1]),
-    ("hmeimim", SEED_IDS[1]),
-    ("tartus", SEED_IDS[3]),
-    ("hmeimim", SEED_IDS[3]),
-    ("tartus", ORIGINAL["id"]),
-}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from distributed_support import (
+    EXPECTED_ALERTS,
     NEAR_DUPLICATE,
     ORIGINAL,
     SEED_IDS,
@@ -37,12 +38,6 @@ from topics.definitions import ALERTS, PREPARED, RAW
 
 pytestmark = pytest.mark.integration
 
-EXPECTED_ALERTS = {
-    ("tartus", SEED_IDS[1]), ("hmeimim", SEED_IDS[1]),
-    ("tartus", SEED_IDS[3]), ("hmeimim", SEED_IDS[3]),
-    ("tartus", ORIGINAL["id"]),
-}
-
 
 def partition_of(key: str) -> int:
     """The raw partition a key lands on (the Java client's and kafka-python's default partitioner)."""
@@ -55,8 +50,7 @@ def copy_of_seed(path: Path) -> dict[str, str]:
     title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
     changed = re.sub(r"\bاليوم\b", "أمس", body, count=1) if "اليوم" in body else body.replace(" في ", " بـ ", 1)
     doc_id = next(
-        candidate for n in range(100)
-        if partition_of(candidate := f"copy-{path.stem}-{n}") != partition_of(path.stem)
+        candidate for n in range(100) if partition_of(candidate := f"copy-{path.stem}-{n}") != partition_of(path.stem)
     )
     return {"id": doc_id, "title": title, "body": changed + "\nاقرأ أيضاً: تطورات أخرى في المنطقة"}
 
