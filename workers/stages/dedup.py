@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 
 from workers.stages.normalize import word_characters
 
@@ -36,6 +36,7 @@ _BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
 _SHINGLE_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _FINAL_MULTIPLIER = np.uint64(0xFF51AFD7ED558CCD)
 _DENSIFY_STEP = np.uint64(0x9E3779B1)
+_SIGNATURE_SEED = 1  # recorded in datasketch's objects; our signatures are seeded by the constants above
 _EMPTY = np.uint64(np.iinfo(np.uint64).max)
 _MAX_TEXT = 1 << 20
 
@@ -223,8 +224,7 @@ class DuplicateIndex:
         self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
         self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
         self._by_hash: dict[str, str] = {}
-        self._last_minhash: tuple[npt.NDArray[np.uint64], MinHash] | None = None
-        self._permutations = (np.ones(num_perm, dtype=np.uint64), np.zeros(num_perm, dtype=np.uint64))
+        self._last_minhash: tuple[npt.NDArray[np.uint64], LeanMinHash] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -232,13 +232,13 @@ class DuplicateIndex:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._entries
 
-    def _minhash(self, signature: npt.NDArray[np.uint64]) -> MinHash:
+    def _minhash(self, signature: npt.NDArray[np.uint64]) -> LeanMinHash:
+        """The signature as datasketch's read-only MinHash (its LSH index takes those); the scheme names
+        the hash family for datasketch's own consistency check (ours is one-permutation, 64-bit)."""
         # check() then add() of the same document: build the datasketch object once.
         if self._last_minhash is not None and self._last_minhash[0] is signature:
             return self._last_minhash[1]
-        minhash = MinHash(
-            num_perm=self.num_perm, hashvalues=signature, permutations=self._permutations, scheme="affine64"
-        )
+        minhash = LeanMinHash(seed=_SIGNATURE_SEED, hashvalues=signature, scheme="affine64")
         self._last_minhash = (signature, minhash)
         return minhash
 

@@ -192,12 +192,14 @@ class OffsetMap:
 
     def originals(self, positions: list[int]) -> list[int]:
         """``original`` for many positions at once."""
-        if not self.breaks:
+        breaks, shifts = self.breaks, self.shifts
+        if not breaks:
             return positions
-        found = np.asarray(positions, dtype=np.int64)
-        index = np.searchsorted(np.asarray(self.breaks), found, side="right") - 1
-        shifts = np.where(index >= 0, np.asarray(self.shifts)[np.maximum(index, 0)], 0)
-        return list((found + shifts).tolist())
+        mapped = []
+        for position in positions:
+            index = bisect_right(breaks, position) - 1
+            mapped.append(position + (shifts[index] if index >= 0 else 0))
+        return mapped
 
 
 def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
