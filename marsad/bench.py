@@ -5,7 +5,8 @@ present, ../shared/seeds, so no two are identical but stories repeat the way new
 
 - ``enrich_docs_per_s``: marsad's chain alone (validate, clean, normalize, fingerprint, tag, rules, decide).
 - ``naive_docs_per_s``: the straightforward chain: camel-tools normalization functions one after another,
-  datasketch ``MinHash.update`` per shingle with 128 permutations, ``MinHashLSH``, the same tagger and rules.
+  datasketch ``MinHash.update`` per shingle with 128 permutations, ``MinHashLSH``, the same tagger and rules;
+  ``naive_minhash_only_docs_per_s`` is that chain without tagging and rules.
 - ``embedded_docs_per_s``: the whole embedded mode including SQLite writes and the full-text index.
 - ``e2e_*`` and ``raw_bulk_docs_per_s``: through Kafka + the worker + Elasticsearch, when
   MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL are set (``scripts/services up`` prints them).
@@ -90,8 +91,9 @@ def enrich_rate(settings: Settings, raws: list[RawInput]) -> float:
     return _rate(len(raws), run)
 
 
-def naive_rate(settings: Settings, raws: list[RawInput]) -> float:
-    """The chain as one would first write it with camel-tools and datasketch, per article."""
+def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True) -> float:
+    """The chain as one would first write it with camel-tools and datasketch, per article; without ``tag``,
+    only normalization, MinHash and LSH (the part the issue's reference figure was about)."""
     from camel_tools.utils.dediac import dediac_ar
     from camel_tools.utils.normalize import (
         normalize_alef_ar,
@@ -119,9 +121,10 @@ def naive_rate(settings: Settings, raws: list[RawInput]) -> float:
                 minhash.update(" ".join(words[i : i + 3]).encode("utf-8"))
             lsh.query(minhash)
             lsh.insert(str(number), minhash)
-            body = NormalizedText.of(article["body"])
-            title = NormalizedText.of(article["title"])
-            rules.evaluate(title, body, tagger.tag(body, title), None)
+            if tag:
+                body = NormalizedText.of(article["body"])
+                title = NormalizedText.of(article["title"])
+                rules.evaluate(title, body, tagger.tag(body, title), None)
 
     return _rate(len(raws), run)
 
@@ -149,8 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"articles": len(raws), "average_body_kb": round(average_kb, 2)}
     results["enrich_docs_per_s"] = round(enrich_rate(settings, raws))
     results["naive_docs_per_s"] = round(naive_rate(settings, raws))
+    results["naive_minhash_only_docs_per_s"] = round(naive_rate(settings, raws, tag=False))
     results["embedded_docs_per_s"] = round(embedded_rate(settings, raws))
     results["enrich_vs_naive"] = round(results["enrich_docs_per_s"] / results["naive_docs_per_s"], 2)
+    results["enrich_vs_naive_minhash_only"] = round(
+        results["enrich_docs_per_s"] / results["naive_minhash_only_docs_per_s"], 2
+    )
     results |= distributed_results(settings, raws)
     for key, value in results.items():
         print(f"{key:>24}: {value}")
