@@ -370,3 +370,18 @@ print([e.text for e in tagger.tag("وقال أحمد الشرع")])
     result = subprocess.run(command, env=env, capture_output=True, encoding="utf-8", timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['أحمد الشرع']"
+
+
+def test_configured_model_is_merged_into_the_pipeline_tagger(model_dir: Path, tagger: NeuralTagger) -> None:
+    from marsad.settings import Settings
+    from workers.build import build_tagger
+    from workers.stages.entities import GazetteerTagger
+    from workers.stages.normalize import NormalizedText
+
+    settings = Settings(ner_model_path=model_dir)
+    body, title = NormalizedText.of(HELD), NormalizedText.of("")
+    gazetteer = GazetteerTagger.from_directory(settings.gazetteer_dir).tag(body, title)
+    tagged = build_tagger(settings)(body, title)
+    assert tagged == merge_entities(gazetteer, tagger.tag(HELD))
+    # The gazetteer's canonical (with its hamza) names the person the model found.
+    assert ("PER", "أحمد الشرع") in {(e.type, e.canonical) for e in tagged}
