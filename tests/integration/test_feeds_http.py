@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sources_support import Collector, FakeClock
 
 from marsad.sources.config import BackoffSettings, FeedSourceSpec
 from marsad.sources.cursor import SourceCursor
@@ -17,7 +18,6 @@ from marsad.sources.fetching import FetchError, HttpFetcher
 from marsad.sources.files import read_inputs
 from marsad.sources.fulltext import FullTextFetcher
 from marsad.sources.poller import SourcePoller
-from topics.records import RawInput
 
 pytestmark = pytest.mark.integration
 
@@ -96,31 +96,6 @@ class FeedServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_750_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.records: list[RawInput] = []
-        self.failing = False
-
-    def __call__(self, records: list[RawInput]) -> None:
-        if self.failing:
-            raise ConnectionError("kafka not reachable")
-        self.records.extend(records)
-
-    def payloads(self) -> list[dict[str, str]]:
-        return [json.loads(r.payload) for r in self.records]
-
-    def urls(self) -> list[str]:
-        return [p["url"] for p in self.payloads()]
 
 
 @pytest.fixture

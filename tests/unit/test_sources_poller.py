@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
+from sources_support import Collector, FakeClock
 
 from marsad.sources.config import BackoffSettings, DirectorySourceSpec, JsonlSourceSpec
 from marsad.sources.cursor import SourceCursor
@@ -20,30 +21,6 @@ HEADLINES = [
     "إعادة تأهيل سوق المدينة في حلب",
     "الصيادون بطرطوس ينتظرون تحسن الطقس",
 ]
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_750_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Collector:
-    """A deliver callback that keeps what it got, or fails while ``failing`` is set."""
-
-    def __init__(self) -> None:
-        self.records: list[RawInput] = []
-        self.failing = False
-
-    def __call__(self, records: list[RawInput]) -> None:
-        if self.failing:
-            raise ConnectionError("store unavailable")
-        self.records.extend(records)
-
-    def titles(self) -> list[str]:
-        return [json.loads(r.payload)["title"] for r in self.records]
 
 
 def article_line(title: str) -> bytes:
@@ -131,11 +108,11 @@ def test_failed_delivery_advances_nothing_and_backs_off(tmp_path: Path) -> None:
     [failed] = poller.poll_once()
 
     assert failed.status == "failed"
-    assert failed.error == "ConnectionError: store unavailable"
+    assert failed.error == "ConnectionError: sink unavailable"
     assert 5.0 <= failed.next_due_at - clock.now <= 10.0  # first backoff step: initial_s = 10, jittered
     health = poller.health()[f"wire-{tmp_path.name}"]
     assert health["consecutive_failures"] == 1
-    assert health["last_error"] == "ConnectionError: store unavailable"
+    assert health["last_error"] == "ConnectionError: sink unavailable"
     assert health["last_success_at"] is None
 
     deliver.failing = False
