@@ -92,7 +92,7 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     store.close()
     for reject in rejects:
         if args.json:
-            _print_json({key: reject[key] for key in ("reason", "source", "payload")} | reject)
+            _print_json(reject)
         else:
             preview = reject["payload"][:80].replace("\n", " ")
             print(f"{reject['source']}: {reject['reason']} — {preview}")
