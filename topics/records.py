@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 EntityType = Literal["PER", "LOC", "ORG", "MISC"]
-ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "LOC", "ORG", "MISC")
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,11 +290,6 @@ def query_term(word: str) -> str | None:
     return None if term is None else _stem(term)
 
 
-def index_terms_of(text: str) -> list[str]:
-    """The terms of `analyze_index`, without positions and offsets (cheaper, for indexing)."""
-    return [term for start, end in word_spans(text) for term in index_terms(text[start:end])]
-
-
 def analyze_index(text: str) -> list[Token]:
     """`marsad_arabic_index`: clitic variants share their token's position and offsets."""
     return [
