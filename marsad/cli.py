@@ -130,20 +130,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         from marsad.store import Store
 
         store = Store(settings.store)
-        hits = [
-            {
-                "id": result.document.id,
-                "title": result.document.title,
-                "score": round(result.score, 4),
-                "snippet": result.snippet,
-                "story_id": result.document.story_id,
-                "duplicate_of": result.document.duplicate_of,
-                "source": result.document.source,
-                "url": result.document.url,
-                "published_at": result.document.published_at,
-            }
-            for result in store.search(args.query, args.limit)
-        ]
+        hits = [result.to_dict() for result in store.search(args.query, args.limit)]
         store.close()
     if args.json:
         _print_json(hits)

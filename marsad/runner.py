@@ -50,20 +50,7 @@ class Service:
     def search(self, query: str, limit: int) -> list[dict[str, Any]]:
         with self.lock:
             results = self.pipeline.store.search(query, limit)
-        return [
-            {
-                "id": r.document.id,
-                "title": r.document.title,
-                "score": round(r.score, 4),
-                "snippet": r.snippet,
-                "story_id": r.document.story_id,
-                "duplicate_of": r.document.duplicate_of,
-                "source": r.document.source,
-                "url": r.document.url,
-                "published_at": r.document.published_at,
-            }
-            for r in results
-        ]
+        return [result.to_dict() for result in results]
 
     def alerts(self) -> list[dict[str, Any]]:
         with self.lock:

@@ -62,6 +62,21 @@ class SearchResult:
     score: float
     snippet: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """A search hit as ``marsad search --json`` and the JSON API print it (in both modes)."""
+        document = self.document
+        return {
+            "id": document.id,
+            "title": document.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "story_id": document.story_id,
+            "duplicate_of": document.duplicate_of,
+            "source": document.source,
+            "url": document.url,
+            "published_at": document.published_at,
+        }
+
 
 class Store:
     def __init__(self, directory: Path) -> None:
