@@ -14,11 +14,9 @@ RUN pip install . \
     && mkdir -p /app/data \
     && chown marsad /app/data
 
-# marsad finds config/ (alert rules, gazetteer, boilerplate, index templates) beside its package
-# directory; /app first on the path makes that /app/config rather than a site-packages directory
-# without it. The installed distribution still provides the `marsad` command and the dependencies.
-ENV PYTHONPATH=/app \
-    MARSAD_HTTP_HOST=0.0.0.0 \
+# The shipped config/ (alert rules, gazetteer, boilerplate, index templates) is package data;
+# MARSAD_CONFIG_DIR points marsad at another directory.
+ENV MARSAD_HTTP_HOST=0.0.0.0 \
     MARSAD_HTTP_PORT=8080
 
 USER marsad

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from marsad.settings import Settings
 from marsad.sources.fetching import FetchError
 from marsad.sources.files import UnsupportedInputError
+from marsad.workers.settings import Settings
 
 EXIT_USAGE = 2
 
@@ -102,7 +102,7 @@ def cmd_rejects(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if _distributed(settings, args):
-        from marsad.elastic import reader
+        from marsad.workers.elastic import reader
 
         for document in reader.export(settings):
             _print_json(document)
@@ -123,7 +123,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("the query is empty")
     settings = _settings(args)
     if _distributed(settings, args):
-        from marsad.elastic import reader
+        from marsad.workers.elastic import reader
 
         hits = reader.search(settings, args.query, args.limit)
     else:
@@ -146,7 +146,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_alerts(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if _distributed(settings, args):
-        from marsad.elastic import reader
+        from marsad.workers.elastic import reader
 
         alerts = reader.alerts(settings)
     else:
@@ -182,7 +182,7 @@ def cmd_produce(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from workers.agents import run_worker
+    from marsad.workers.kafka.agents import run_worker
 
     settings = Settings()
     if not settings.distributed:

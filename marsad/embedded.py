@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
 
-from marsad import metrics
-from marsad.settings import Settings
 from marsad.store import Store
-from topics.records import Alert, DeadLetter, RawInput
-from workers.build import build_decider, build_enricher
-from workers.pipeline import Processed, utc_now
+from marsad.topics.records import Alert, DeadLetter, RawInput
+from marsad.workers import metrics
+from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.pipeline import Processed, utc_now
+from marsad.workers.settings import Settings
 
 log = logging.getLogger("marsad.alerts")
 

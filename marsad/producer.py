@@ -21,7 +21,6 @@ from types import FrameType
 
 from kafka import KafkaProducer
 
-from marsad.settings import Settings
 from marsad.sources import (
     SourceCursor,
     SourcePoller,
@@ -30,10 +29,11 @@ from marsad.sources import (
     read_inputs,
 )
 from marsad.sources.config import DirectorySourceSpec, FeedSourceSpec, JsonlSourceSpec, SourceSpec
-from topics.definitions import RAW
-from topics.records import Article, RawInput
-from workers.kafka_admin import ensure_topics
-from workers.stages.validate import validate
+from marsad.topics.definitions import RAW
+from marsad.topics.records import Article, RawInput
+from marsad.workers.kafka.admin import ensure_topics
+from marsad.workers.settings import Settings
+from marsad.workers.stages.validate import validate
 
 log = logging.getLogger(__name__)
 

@@ -21,12 +21,12 @@ from urllib.parse import parse_qs, urlsplit
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from marsad.embedded import EmbeddedPipeline
-from marsad.settings import Settings
 from marsad.sources.config import load_sources_config
 from marsad.sources.cursor import SourceCursor
 from marsad.sources.poller import SourcePoller
 from marsad.sources.push import raw_inputs_from_push
-from topics.records import RawInput
+from marsad.topics.records import RawInput
+from marsad.workers.settings import Settings
 
 log = logging.getLogger("marsad.run")
 MAX_PUSH_BYTES = 20_000_000

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from marsad.search.fts import FullTextIndex
-from topics.records import Alert, DeadLetter, EnrichedDocument
-from workers.pipeline import Processed
-from workers.stages.dedup import DedupEntry, ShingleSet
+from marsad.topics.records import Alert, DeadLetter, EnrichedDocument
+from marsad.workers.pipeline import Processed
+from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from marsad.embedded import EmbeddedPipeline
-from marsad.settings import Settings
+from marsad.workers.settings import Settings
 
 # The first call of some stages builds lookup tables (~1 s): a per-example deadline would be flaky.
 hypothesis_settings.register_profile("marsad", deadline=None, max_examples=150)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from topics.records import RawInput
+from marsad.topics.records import RawInput
 
 
 class FakeClock:

@@ -5,21 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from marsad.settings import Settings
-from topics.records import EnrichedDocument, Entity
-from workers.pipeline import Enricher, StoryDecider, Tagger
-from workers.stages.alerts import RuleSet, load_rules
-from workers.stages.clean import BoilerplateRemover
-from workers.stages.dedup import Fingerprinter, ShingleSet
-from workers.stages.entities import GazetteerTagger
-from workers.stages.normalize import NormalizedText
+from marsad.topics.records import EnrichedDocument, Entity
+from marsad.workers.pipeline import Enricher, StoryDecider, Tagger
+from marsad.workers.settings import Settings
+from marsad.workers.stages.alerts import RuleSet, load_rules
+from marsad.workers.stages.clean import BoilerplateRemover
+from marsad.workers.stages.dedup import Fingerprinter, ShingleSet
+from marsad.workers.stages.entities import GazetteerTagger
+from marsad.workers.stages.normalize import NormalizedText
 
 
 def build_tagger(settings: Settings) -> Tagger:
     gazetteer = GazetteerTagger.from_directory(settings.gazetteer_dir)
     if settings.ner_model_path is None:
         return gazetteer.tag
-    from workers.stages.neural_ner import NeuralTagger, merge_entities
+    from marsad.workers.stages.neural_ner import NeuralTagger, merge_entities
 
     neural = NeuralTagger.load(settings.ner_model_path)
 

@@ -15,12 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from topics.records import Alert, Article, DeadLetter, EnrichedDocument, Entity, RawInput
-from workers.stages.alerts import RuleMatch, RuleSet
-from workers.stages.clean import BoilerplateRemover
-from workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, Fingerprinter, ShingleSet
-from workers.stages.normalize import NormalizedText
-from workers.stages.validate import validate
+from marsad.topics.records import Alert, Article, DeadLetter, EnrichedDocument, Entity, RawInput
+from marsad.workers.stages.alerts import RuleMatch, RuleSet
+from marsad.workers.stages.clean import BoilerplateRemover
+from marsad.workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, Fingerprinter, ShingleSet
+from marsad.workers.stages.normalize import NormalizedText
+from marsad.workers.stages.validate import validate
 
 # Tags a body (offsets into it), given its title as context.
 Tagger = Callable[[NormalizedText, NormalizedText], list[Entity]]

@@ -30,9 +30,9 @@ from typing import NamedTuple
 
 import regex
 
-from marsad.settings import CONFIG_DIR
+from marsad.workers.settings import SHIPPED_CONFIG_DIR
 
-STOPWORDS_FILE = CONFIG_DIR / "analysis" / "arabic_stopwords.txt"
+STOPWORDS_FILE = SHIPPED_CONFIG_DIR / "analysis" / "arabic_stopwords.txt"
 MAX_TOKEN_LENGTH = 255  # Lucene's default, in UTF-16 code units; longer tokens are split
 
 # The `arabic_clitics` pattern_capture patterns, as in the Elasticsearch template (Java regex syntax
@@ -217,12 +217,10 @@ _STEM_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", 
 _CLITICS = tuple(regex.compile(pattern) for pattern in CLITIC_PATTERNS)
 
 
-def _load_stopwords() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
     lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-STOPWORDS = _load_stopwords()
 
 
 def _lowercase_and_digits(word: str) -> str:
@@ -269,7 +267,7 @@ def _clitic_variants(term: str) -> list[str]:
 def _normalized(word: str) -> str | None:
     """The token after lowercase, decimal_digit, stop and arabic_normalization; None if a stop word."""
     term = _lowercase_and_digits(word)
-    if term in STOPWORDS:
+    if term in stopwords():
         return None
     return term.translate(_ARABIC_NORMALIZATION)
 

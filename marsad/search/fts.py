@@ -14,7 +14,7 @@ contains any of the terms; text in double quotes is a phrase, which matches only
 stand at the same relative positions (stop-word gaps included) inside one field.
 
 Ranking is the score Elasticsearch gives the ``multi_match`` query ``marsad search`` sends it
-(``marsad.elastic.reader``: fields ``title^2`` and ``body``, type ``best_fields``), not FTS5's ``bm25()``,
+(``marsad.workers.elastic.reader``: fields ``title^2`` and ``body``, type ``best_fields``), not FTS5's ``bm25()``,
 whose idf is clamped to ~0 for a term found in half the documents or more. For each field:
 
     score(field) = boost * (k1 + 1) * idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), summed over the clauses

@@ -15,7 +15,7 @@ from typing import Any
 import feedparser
 from inscriptis import get_text
 
-from topics.records import RawInput, SourcePosition
+from marsad.topics.records import RawInput, SourcePosition
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from marsad.sources.feeds import FeedParseError, parse_feed
 from marsad.sources.fetching import HttpFetcher
-from topics.records import RawInput, SourcePosition
+from marsad.topics.records import RawInput, SourcePosition
 
 log = logging.getLogger(__name__)
 

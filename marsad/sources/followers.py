@@ -20,7 +20,7 @@ from marsad.sources.feeds import FeedEntry, parse_feed
 from marsad.sources.fetching import FetchError, HttpFetcher
 from marsad.sources.files import iter_input_files, jsonl_record, read_file
 from marsad.sources.fulltext import FullTextFetcher
-from topics.records import RawInput
+from marsad.topics.records import RawInput
 
 log = logging.getLogger(__name__)
 

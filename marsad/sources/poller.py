@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from marsad import metrics
 from marsad.sources.config import (
     BackoffSettings,
     FeedSourceSpec,
@@ -31,7 +30,8 @@ from marsad.sources.cursor import SourceCursor
 from marsad.sources.fetching import HttpFetcher
 from marsad.sources.followers import Follower, build_follower
 from marsad.sources.fulltext import FullTextFetcher
-from topics.records import RawInput
+from marsad.topics.records import RawInput
+from marsad.workers import metrics
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marsad.sources.files import jsonl_record, split_json_document
-from topics.records import RawInput, SourcePosition
+from marsad.topics.records import RawInput, SourcePosition
 
 
 def raw_inputs_from_push(body: bytes, *, source: str = "push") -> list[RawInput]:

@@ -20,8 +20,8 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
-from marsad.settings import Settings
-from topics.definitions import TopicSpec
+from marsad.topics.definitions import TopicSpec
+from marsad.workers.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -125,7 +125,7 @@ class Deployment:
 
 
 class Worker:
-    """``python -m workers.agents`` (what ``marsad worker`` runs) as a real subprocess."""
+    """``python -m marsad.workers.kafka.agents`` (what ``marsad worker`` runs) as a real subprocess."""
 
     def __init__(self, deployment: Deployment, log_path: Path, **env: str) -> None:
         self.port = free_port()
@@ -133,7 +133,7 @@ class Worker:
         environment = {**os.environ, **deployment.env, "MARSAD_HTTP_PORT": str(self.port), **env}
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workers.agents"],
+            [sys.executable, "-m", "marsad.workers.kafka.agents"],
             cwd=REPO,
             env=environment,
             stdout=self._log,

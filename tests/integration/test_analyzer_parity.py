@@ -15,12 +15,12 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from marsad.search.analyzer import CLITIC_PATTERNS, analyze_index, analyze_query
-from marsad.settings import CONFIG_DIR
+from marsad.workers.settings import SHIPPED_CONFIG_DIR
 
 pytestmark = pytest.mark.integration
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
-TEMPLATE = CONFIG_DIR / "elasticsearch" / "news-template.json"
+TEMPLATE = SHIPPED_CONFIG_DIR / "elasticsearch" / "news-template.json"
 ANALYZERS = {"marsad_arabic_index": analyze_index, "marsad_arabic": analyze_query}
 CHAIN = ["lowercase", "decimal_digit", "arabic_stop", "arabic_normalization", "arabic_stem"]
 

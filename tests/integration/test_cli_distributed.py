@@ -35,7 +35,7 @@ from distributed_support import (
 )
 
 from marsad.producer import produce
-from topics.definitions import PREPARED, RAW
+from marsad.topics.definitions import PREPARED, RAW
 
 pytestmark = pytest.mark.integration
 

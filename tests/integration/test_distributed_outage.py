@@ -32,7 +32,7 @@ from distributed_support import (
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from marsad.producer import produce
-from topics.definitions import ALERTS, PREPARED, RAW
+from marsad.topics.definitions import ALERTS, PREPARED, RAW
 
 pytestmark = pytest.mark.integration
 

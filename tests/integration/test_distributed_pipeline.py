@@ -32,9 +32,9 @@ from distributed_support import (
     workers,
 )
 
-from marsad.elastic import reader
 from marsad.producer import produce
-from topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW
+from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW
+from marsad.workers.elastic import reader
 
 pytestmark = pytest.mark.integration
 

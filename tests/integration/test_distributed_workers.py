@@ -34,7 +34,7 @@ from distributed_support import (
 from kafka.partitioner.default import murmur2
 
 from marsad.producer import produce
-from topics.definitions import ALERTS, PREPARED, RAW
+from marsad.topics.definitions import ALERTS, PREPARED, RAW
 
 pytestmark = pytest.mark.integration
 

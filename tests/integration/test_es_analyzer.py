@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from marsad.elastic.templates import (
+from marsad.workers.elastic.templates import (
     NEWS,
     NEWS_ALERTS,
     alerts_index,

@@ -26,10 +26,10 @@ import pytest
 from distributed_support import REPO, Deployment, topic_messages, wait_until
 
 from marsad.producer import RawPublisher
-from topics.definitions import RAW
-from topics.records import RawInput, SourcePosition
-from workers.kafka_admin import ensure_topics
-from workers.stages.validate import stable_id
+from marsad.topics.definitions import RAW
+from marsad.topics.records import RawInput, SourcePosition
+from marsad.workers.kafka.admin import ensure_topics
+from marsad.workers.stages.validate import stable_id
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from marsad.runner import Service, make_handler
-from marsad.settings import Settings
+from marsad.workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 
 The same articles go into `FullTextIndex` (SQLite) and into an index made from
 config/elasticsearch/news-template.json on the node scripts/services starts; `marsad search` in
-distributed mode (`marsad.elastic.reader.search`) and the embedded index must then agree.
+distributed mode (`marsad.workers.elastic.reader.search`) and the embedded index must then agree.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from marsad.elastic import reader
-from marsad.elastic.templates import NEWS, NEWS_ALERTS, alerts_index, first_news_index, install_templates, news_alias
 from marsad.search.fts import FullTextIndex
-from marsad.settings import Settings
+from marsad.workers.elastic import reader
+from marsad.workers.elastic.templates import (
+    NEWS,
+    NEWS_ALERTS,
+    alerts_index,
+    first_news_index,
+    install_templates,
+    news_alias,
+)
+from marsad.workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

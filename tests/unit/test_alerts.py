@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from topics.records import Entity
-from workers.stages.alerts import AlertRule, RuleFile, RuleSet, load_rules
-from workers.stages.normalize import NormalizedText
+from marsad.topics.records import Entity
+from marsad.workers.stages.alerts import AlertRule, RuleFile, RuleSet, load_rules
+from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
 

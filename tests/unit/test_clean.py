@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from workers.stages.clean import BoilerplateConfig, BoilerplateRemover
-from workers.stages.normalize import NormalizedText
+from marsad.workers.stages.clean import BoilerplateConfig, BoilerplateRemover
+from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
 

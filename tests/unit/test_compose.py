@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from marsad.settings import Settings
+from marsad.workers.settings import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -227,7 +227,7 @@ def test_marsad_environment_variables_are_settings_fields() -> None:
     used = {var for svc in services().values() for var in environment(svc) if var.startswith("MARSAD_")}
     used |= set(re.findall(r"\b(MARSAD_[A-Z0-9_]+)=", DOCKERFILE.read_text(encoding="utf-8")))
     assert {"MARSAD_KAFKA_BOOTSTRAP", "MARSAD_ELASTICSEARCH_URL", "MARSAD_HTTP_PORT"} <= used
-    assert used <= fields, f"not fields of marsad.settings.Settings: {sorted(used - fields)}"
+    assert used <= fields, f"not fields of marsad.workers.settings.Settings: {sorted(used - fields)}"
 
 
 def test_marsad_services_reach_kafka_and_elasticsearch_by_service_name() -> None:

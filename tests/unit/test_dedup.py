@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, fingerprints, jaccard
-from workers.stages.normalize import normalize
+from marsad.workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, fingerprints, jaccard
+from marsad.workers.stages.normalize import normalize
 
 pytestmark = pytest.mark.unit
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workers.stages.entities import GazetteerEntry, GazetteerError, GazetteerTagger, load_gazetteer
-from workers.stages.normalize import NormalizedText
+from marsad.workers.stages.entities import GazetteerEntry, GazetteerError, GazetteerTagger, load_gazetteer
+from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from topics.records import Entity, EntityType
-from workers.stages.neural_ner import (
+from marsad.topics.records import Entity, EntityType
+from marsad.workers.stages.neural_ner import (
     MAX_WINDOW_PIECES,
     NeuralTagger,
     Token,
@@ -354,7 +354,7 @@ def refuse(*args, **kwargs):
     raise requests.ConnectionError("offline")
 
 requests.Session.request = refuse
-from workers.stages.neural_ner import NeuralTagger
+from marsad.workers.stages.neural_ner import NeuralTagger
 
 tagger = NeuralTagger.load(Path({str(model_dir)!r}))
 assert os.environ["CAMELTOOLS_DATA"] == {str(tmp_path)!r}
@@ -373,10 +373,10 @@ print([e.text for e in tagger.tag("وقال أحمد الشرع")])
 
 
 def test_configured_model_is_merged_into_the_pipeline_tagger(model_dir: Path, tagger: NeuralTagger) -> None:
-    from marsad.settings import Settings
-    from workers.build import build_tagger
-    from workers.stages.entities import GazetteerTagger
-    from workers.stages.normalize import NormalizedText
+    from marsad.workers.build import build_tagger
+    from marsad.workers.settings import Settings
+    from marsad.workers.stages.entities import GazetteerTagger
+    from marsad.workers.stages.normalize import NormalizedText
 
     settings = Settings(ner_model_path=model_dir)
     body, title = NormalizedText.of(HELD), NormalizedText.of("")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workers.stages.normalize import NormalizedText, normalize, normalize_with_offsets
+from marsad.workers.stages.normalize import NormalizedText, normalize, normalize_with_offsets
 
 pytestmark = pytest.mark.unit
 

@@ -11,8 +11,8 @@ import yaml
 
 from marsad.embedded import EmbeddedPipeline
 from marsad.sources.files import read_inputs
-from workers.stages.entities import GazetteerTagger
-from workers.stages.normalize import NormalizedText
+from marsad.workers.stages.entities import GazetteerTagger
+from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,7 @@ from sources_support import Collector, FakeClock
 from marsad.sources.config import BackoffSettings, DirectorySourceSpec, JsonlSourceSpec
 from marsad.sources.cursor import SourceCursor
 from marsad.sources.poller import SourcePoller, backoff_delay
-from topics.records import RawInput
+from marsad.topics.records import RawInput
 
 pytestmark = pytest.mark.unit
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from topics.records import Article, DeadLetter, RawInput, SourcePosition
-from workers.stages.validate import validate
+from marsad.topics.records import Article, DeadLetter, RawInput, SourcePosition
+from marsad.workers.stages.validate import validate
 
 pytestmark = pytest.mark.unit
 

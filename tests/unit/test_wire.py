@@ -1,15 +1,15 @@
-"""The distributed worker's Kafka message bodies (``workers/wire.py``)."""
+"""The distributed worker's Kafka message bodies (``workers/kafka/wire.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from topics.records import Article, Entity
-from workers.pipeline import Prepared
-from workers.stages.alerts import AlertRule, RuleMatch
-from workers.stages.dedup import Fingerprint
-from workers.wire import decode_prepared, encode_prepared
+from marsad.topics.records import Article, Entity
+from marsad.workers.kafka.wire import decode_prepared, encode_prepared
+from marsad.workers.pipeline import Prepared
+from marsad.workers.stages.alerts import AlertRule, RuleMatch
+from marsad.workers.stages.dedup import Fingerprint
 
 pytestmark = pytest.mark.unit
 

@@ -14,9 +14,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from topics.records import Entity, EntityType
-from workers.stages.normalize import NormalizedText, normalize
-from workers.stages.terms import TermMatcher, surfaces
+from marsad.topics.records import Entity, EntityType
+from marsad.workers.stages.normalize import NormalizedText, normalize
+from marsad.workers.stages.terms import TermMatcher, surfaces
 
 TermKind = Literal["keywords", "all", "none"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from workers.stages.normalize import NormalizedText
+from marsad.workers.stages.normalize import NormalizedText
 
 # Longer lines are never boilerplate (the shipped patterns bound what follows their fixed words).
 MAX_BOILERPLATE_LINE = 300

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import LeanMinHash, MinHashLSH
 
-from workers.stages.normalize import word_characters
+from marsad.workers.stages.normalize import word_characters
 
 ShingleSet = npt.NDArray[np.uint32]
 

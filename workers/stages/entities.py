@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from topics.records import Entity, EntityType
-from workers.stages.normalize import NormalizedText, normalize
-from workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
+from marsad.topics.records import Entity, EntityType
+from marsad.workers.stages.normalize import NormalizedText, normalize
+from marsad.workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
 
 
 class GazetteerEntry(BaseModel):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from topics.records import Entity, EntityType
-from workers.stages.normalize import normalize
+from marsad.topics.records import Entity, EntityType
+from marsad.workers.stages.normalize import normalize
 
 if TYPE_CHECKING:
     from camel_tools.ner import NERecognizer

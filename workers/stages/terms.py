@@ -15,7 +15,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
-from workers.stages.normalize import DIACRITICS, TATWEEL, NormalizedText, normalize
+from marsad.workers.stages.normalize import DIACRITICS, TATWEEL, NormalizedText, normalize
 
 Payload = TypeVar("Payload")
 

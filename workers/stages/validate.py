@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from topics.records import Article, DeadLetter, RawInput
+from marsad.topics.records import Article, DeadLetter, RawInput
 
 STAGE = "validate"
 _OPTIONAL_STRINGS = ("title", "url", "source", "published_at", "language")

@@ -9,7 +9,7 @@ Two agents, the pipeline's two halves (``workers/pipeline.py``):
   tag, match rules (the heavy, stateless half). Raw events are acked once their outcome is on Kafka.
 - ``decide_agent`` consumes the single ``articles.prepared`` partition, which Kafka gives to exactly one
   worker of the group, so near-duplicates from any raw partition meet in one LSH index and an alert fires
-  once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/indexer.py``).
+  once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/elastic/writer.py``).
   Per batch: documents and dedup state to Elasticsearch, then documents and fired alerts to their topics,
   then alerts to Elasticsearch, and only then are the events acked. A failed bulk write is retried with
   backoff while the batch stays unacked, so a crash or a stop meanwhile redelivers it. Batches are stored one
@@ -33,18 +33,18 @@ from faust.types import TP, EventT, StreamT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from marsad import metrics
-from marsad.elastic.templates import install_templates
-from marsad.settings import Settings, get_settings
-from topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, TopicSpec
-from topics.records import DeadLetter, EnrichedDocument, RawInput
-from workers.build import build_decider, build_enricher
-from workers.indexer import ElasticWriter, Refused, elastic_client
-from workers.kafka_admin import ensure_topics
-from workers.pipeline import Enricher, Processed, StoryDecider, iso, utc_now
-from workers.stages.alerts import AlertRule
-from workers.stages.dedup import ShingleSet
-from workers.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
+from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, TopicSpec
+from marsad.topics.records import DeadLetter, EnrichedDocument, RawInput
+from marsad.workers import metrics
+from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.elastic.templates import install_templates
+from marsad.workers.elastic.writer import ElasticWriter, Refused, elastic_client
+from marsad.workers.kafka.admin import ensure_topics
+from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
+from marsad.workers.pipeline import Enricher, Processed, StoryDecider, iso, utc_now
+from marsad.workers.settings import Settings, get_settings
+from marsad.workers.stages.alerts import AlertRule
+from marsad.workers.stages.dedup import ShingleSet
 
 log = logging.getLogger(__name__)
 alert_log = logging.getLogger("marsad.alerts")
@@ -322,6 +322,6 @@ def run_worker(settings: Settings) -> None:
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
 
 
-if __name__ == "__main__":  # ``python -m workers.agents``, the same as ``marsad worker``
+if __name__ == "__main__":  # ``python -m marsad.workers.kafka.agents``, the same as ``marsad worker``
     logging.basicConfig(level=logging.INFO)
     run_worker(get_settings())

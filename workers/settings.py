@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# The defaults shipped as package data (``marsad/config`` is the repository's ``config/``). Not resolved:
+# in a checkout ``marsad/workers`` and ``marsad/config`` are links, and the path must go through them.
+SHIPPED_CONFIG_DIR = Path(__file__).parent.parent / "config"
+
+# Files under the config directory that a setting of their own may point elsewhere.
+_CONFIG_FILES = {
+    "rules": "alerts.yaml",
+    "gazetteer_dir": "gazetteer",
+    "boilerplate": "boilerplate.yaml",
+    "sources": "sources.yaml",
+}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MARSAD_", frozen=True, extra="ignore")
 
+    # Configuration files: each defaults to its name under ``config_dir`` (MARSAD_CONFIG_DIR)
+    config_dir: Path = SHIPPED_CONFIG_DIR
+    rules: Path = Path()
+    gazetteer_dir: Path = Path()
+    boilerplate: Path = Path()
+    sources: Path = Path()
+
     # Embedded mode
     store: Path = Path("./data")
-    rules: Path = CONFIG_DIR / "alerts.yaml"
-    gazetteer_dir: Path = CONFIG_DIR / "gazetteer"
-    boilerplate: Path = CONFIG_DIR / "boilerplate.yaml"
-    sources: Path = CONFIG_DIR / "sources.yaml"
     ner_model_path: Path | None = None  # camel-tools NER model directory; gazetteer only when unset
 
     # Input limits
@@ -49,6 +63,16 @@ class Settings(BaseSettings):
     # HTTP (search page, JSON API, /metrics) for `marsad run`
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+
+    @model_validator(mode="before")
+    @classmethod
+    def _files_under_config_dir(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            config_dir = Path(values.get("config_dir") or SHIPPED_CONFIG_DIR)
+            for name, default in _CONFIG_FILES.items():
+                if not values.get(name):
+                    values[name] = config_dir / default
+        return values
 
     @property
     def distributed(self) -> bool:

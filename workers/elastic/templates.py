@@ -14,9 +14,9 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
 
-from marsad.settings import CONFIG_DIR
+from marsad.workers.settings import SHIPPED_CONFIG_DIR
 
-TEMPLATE_DIR = CONFIG_DIR / "elasticsearch"
+TEMPLATE_DIR = SHIPPED_CONFIG_DIR / "elasticsearch"
 NEWS = "news"
 NEWS_ALERTS = "news-alerts"
 TEMPLATE_FILES: dict[str, Path] = {

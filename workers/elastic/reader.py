@@ -13,9 +13,9 @@ from typing import Any
 
 from elasticsearch import helpers
 
-from marsad.elastic.templates import alerts_index, news_alias
-from marsad.settings import Settings
-from workers.indexer import DERIVED_FIELDS, elastic_client
+from marsad.workers.elastic.templates import alerts_index, news_alias
+from marsad.workers.elastic.writer import DERIVED_FIELDS, elastic_client
+from marsad.workers.settings import Settings
 
 SNIPPET_CHARS = 200
 _HIT_FIELDS = ("story_id", "duplicate_of", "source", "url", "published_at")

@@ -26,12 +26,12 @@ import numpy as np
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from marsad import metrics
-from marsad.elastic.templates import alerts_index, news_alias
-from marsad.settings import Settings
-from topics.records import EnrichedDocument
-from workers.pipeline import Processed
-from workers.stages.dedup import DedupEntry, ShingleSet
+from marsad.topics.records import EnrichedDocument
+from marsad.workers import metrics
+from marsad.workers.elastic.templates import alerts_index, news_alias
+from marsad.workers.pipeline import Processed
+from marsad.workers.settings import Settings
+from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 
 log = logging.getLogger(__name__)
 

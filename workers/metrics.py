@@ -26,7 +26,7 @@ SOURCE_POLL_DURATION = Histogram(
     "marsad_source_poll_duration_seconds", "Time to poll a source and deliver its records.", ["source"]
 )
 
-# Pipeline (marsad/embedded.py, workers/agents.py)
+# Pipeline (marsad/embedded.py, workers/kafka/agents.py)
 ARTICLES = Counter(
     "marsad_articles_total",
     "Records through the pipeline, by outcome (indexed, duplicate, replay, rejected).",
@@ -43,7 +43,7 @@ BATCH_DURATION = Histogram(
 )
 DEDUP_INDEX_ENTRIES = Gauge("marsad_dedup_index_entries", "Documents held in the near-duplicate index.")
 
-# Distributed worker (workers/agents.py, workers/indexer.py)
+# Distributed worker (workers/kafka/agents.py, workers/elastic/writer.py)
 BULK_FAILURES = Counter(
     "marsad_elasticsearch_bulk_failures_total",
     "Bulk actions not acknowledged by Elasticsearch, by handling (retried, refused, unreachable = whole pass).",

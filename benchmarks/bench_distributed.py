@@ -32,12 +32,12 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 from kafka import KafkaAdminClient
 
-from marsad.elastic.templates import install_templates, news_alias
 from marsad.producer import RawPublisher
-from marsad.settings import Settings
-from topics.definitions import ALL_TOPICS
-from topics.records import RawInput, SourcePosition
-from workers.indexer import elastic_client
+from marsad.topics.definitions import ALL_TOPICS
+from marsad.topics.records import RawInput, SourcePosition
+from marsad.workers.elastic.templates import install_templates, news_alias
+from marsad.workers.elastic.writer import elastic_client
+from marsad.workers.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 LATENCY_SAMPLE = 300  # articles sent at a steady rate for the latency figures (at most a quarter of them)
@@ -68,7 +68,7 @@ def run(
     client = elastic_client(settings)
     with tempfile.TemporaryFile() as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "workers.agents"],
+            [sys.executable, "-m", "marsad.workers.kafka.agents"],
             cwd=REPO,
             env={**os.environ, **env},
             stdout=log,

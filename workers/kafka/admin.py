@@ -8,7 +8,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from topics.definitions import ALL_TOPICS, TopicSpec
+from marsad.topics.definitions import ALL_TOPICS, TopicSpec
 
 
 def ensure_topics(bootstrap: str, prefix: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from topics.records import Article, DeadLetter, Entity, SourcePosition
-from workers.pipeline import Prepared
-from workers.stages.alerts import AlertRule, RuleMatch
-from workers.stages.dedup import Fingerprint
+from marsad.topics.records import Article, DeadLetter, Entity, SourcePosition
+from marsad.workers.pipeline import Prepared
+from marsad.workers.stages.alerts import AlertRule, RuleMatch
+from marsad.workers.stages.dedup import Fingerprint
 
 
 def _b64(array: np.ndarray[Any, Any]) -> str:

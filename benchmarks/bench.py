@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from marsad.embedded import EmbeddedPipeline
-from marsad.settings import Settings
-from topics.records import RawInput, SourcePosition
-from workers.build import build_decider, build_enricher
-from workers.pipeline import Prepared, utc_now
-from workers.stages.normalize import NormalizedText
+from marsad.topics.records import RawInput, SourcePosition
+from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.pipeline import Prepared, utc_now
+from marsad.workers.settings import Settings
+from marsad.workers.stages.normalize import NormalizedText
 
 REPO = Path(__file__).resolve().parents[1]
 BATCH = 256
@@ -103,8 +103,8 @@ def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True) -> fl
     )
     from datasketch import MinHash, MinHashLSH
 
-    from workers.stages.alerts import RuleSet, load_rules
-    from workers.stages.entities import GazetteerTagger
+    from marsad.workers.stages.alerts import RuleSet, load_rules
+    from marsad.workers.stages.entities import GazetteerTagger
 
     tagger = GazetteerTagger.from_directory(settings.gazetteer_dir)
     rules = RuleSet(load_rules(settings.rules))
@@ -170,7 +170,7 @@ def distributed_results(settings: Settings, raws: list[RawInput]) -> dict[str, A
     keys = ("raw_bulk_docs_per_s", "e2e_docs_per_s", "e2e_p50_latency_s", "e2e_p99_latency_s")
     if not (settings.kafka_bootstrap and settings.elasticsearch_url):
         return dict.fromkeys(keys) | {"distributed": "skipped: MARSAD_KAFKA_BOOTSTRAP / MARSAD_ELASTICSEARCH_URL unset"}
-    from marsad.bench_distributed import run
+    from benchmarks.bench_distributed import run
 
     articles = [json.loads(raw.payload) for raw in raws]
     return {
