@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +23,10 @@ SEEDS = REPO.parent / "shared" / "seeds"
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.fail(f"the seed articles are expected at {SEEDS} (../shared/seeds beside the repo)")
+        message = f"the seed articles are expected at {SEEDS} (../shared/seeds beside the repo)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI always has them: their absence there is a broken checkout
+        pytest.skip(message)
     return SEEDS
 
 
