@@ -21,7 +21,10 @@ from marsad.topics.records import Alert, DeadLetter, EnrichedDocument
 from marsad.workers.pipeline import Processed
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 
-SCHEMA = """
+# The schema as a list of migrations: a store at ``PRAGMA user_version`` N gets migrations N+1.. applied at
+# open, each in its own transaction. Append a migration for a change; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS documents (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -53,7 +56,21 @@ CREATE TABLE IF NOT EXISTS rejects (
     payload BLOB NOT NULL,
     detail TEXT NOT NULL
 );
-"""
+""",
+)
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer marsad, whose schema this one does not know."""
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > len(MIGRATIONS):
+        raise StoreVersionError(f"store schema version {version} is newer than this marsad's ({len(MIGRATIONS)})")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first: BEGIN/COMMIT inside the script make the migration atomic.
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +102,7 @@ class Store:
         self._db = sqlite3.connect(directory / "marsad.db", isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        migrate(self._db)
         self._fts = FullTextIndex(self._db)
 
     def close(self) -> None:
