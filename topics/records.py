@@ -44,7 +44,6 @@ class Article:
     url: str | None = None
     source: str | None = None
     published_at: str | None = None
-    language: str = "ar"
 
 
 @dataclass(frozen=True, slots=True)

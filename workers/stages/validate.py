@@ -10,6 +10,7 @@ from typing import Any
 from marsad.topics.records import Article, DeadLetter, RawInput
 
 STAGE = "validate"
+# ``language`` is type-checked and then not kept: every analyzer and matcher is Arabic, so nothing reads it.
 _OPTIONAL_STRINGS = ("title", "url", "source", "published_at", "language")
 
 
@@ -81,7 +82,6 @@ def _article(fields: dict[str, Any]) -> Article:
         url=url,
         source=fields.get("source"),
         published_at=published_at or None,
-        language=fields.get("language") or "ar",
     )
 
 
