@@ -4,7 +4,7 @@ Terms and text are normalized alike (diacritics, tatweel, letter variants: see `
 found in one Aho-Corasick pass (pyahocorasick) as whole words, optionally preceded by proclitics glued to
 the word: و ف (conjunctions), ب ك ل (prepositions) and their
 combinations (وب، ول، فب …). A term starting with the article ال also matches after ل, which swallows the
-article's alef («للأسد» = ل + الأسد).
+article's alef («للأسد» = ل + الأسد), and its lam too before a word that starts with ل («للجنة» = ل + اللجنة).
 """
 
 from __future__ import annotations
@@ -53,8 +53,10 @@ def _keys(term: str, add_article: bool) -> Iterator[tuple[str, int]]:
     for prefix in PROCLITICS:
         yield f" {prefix}{term} ", len(prefix)
     if term.startswith(ARTICLE) and len(term) > len(ARTICLE) + 1:
+        # ل + الأسد = للأسد; before a word that starts with ل the article's lam goes too: ل + اللجنة = للجنة.
+        rest = term[2:] if term[2] == "ل" else term[1:]
         for prefix in LAM_PROCLITICS:
-            yield f" {prefix}{term[1:]} ", len(prefix)
+            yield f" {prefix}{rest} ", len(prefix)
     elif add_article:
         for prefix in ARTICLE_PROCLITICS:
             yield f" {prefix}{term} ", len(prefix)
