@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
 
 from marsad.store import Store
-from marsad.topics.records import Alert, DeadLetter, RawInput
+from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers import metrics
 from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.outcomes import OutcomeCounts, account
 from marsad.workers.pipeline import Processed, utc_now
 from marsad.workers.settings import Settings
-
-log = logging.getLogger("marsad.alerts")
-
-
-@dataclass
-class IngestSummary:
-    read: int = 0
-    indexed: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    alerts: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 def _batches(items: Iterable[RawInput], size: int) -> Iterator[list[RawInput]]:
@@ -56,8 +41,8 @@ class EmbeddedPipeline:
         raws: Iterable[RawInput],
         batch_size: int = 128,
         on_batch: Callable[[int], None] | None = None,
-    ) -> IngestSummary:
-        summary = IngestSummary()
+    ) -> OutcomeCounts:
+        summary = OutcomeCounts()
         for batch in _batches(raws, batch_size):
             self._ingest_batch(batch, summary)
             if on_batch is not None:
@@ -66,9 +51,9 @@ class EmbeddedPipeline:
 
     def deliver(self, batch: list[RawInput]) -> None:
         """For sources: returns only once the batch is safely written (their cursor advances after)."""
-        self._ingest_batch(batch, IngestSummary())
+        self._ingest_batch(batch, OutcomeCounts())
 
-    def _ingest_batch(self, batch: list[RawInput], summary: IngestSummary) -> None:
+    def _ingest_batch(self, batch: list[RawInput], summary: OutcomeCounts) -> None:
         now = utc_now()
         started = time.perf_counter()
         outcomes = self._enricher.prepare(batch, now)
@@ -86,35 +71,4 @@ class EmbeddedPipeline:
         metrics.BATCH_DURATION.labels("decide").observe(decided_at - prepared_at)
         metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided_at)
         metrics.DEDUP_INDEX_ENTRIES.set(len(self._decider.index))
-        self._account(processed, rejected, summary)
-
-    def _account(self, processed: list[Processed], rejected: list[DeadLetter], summary: IngestSummary) -> None:
-        summary.read += len(processed) + len(rejected)
-        summary.indexed += len(processed)
-        summary.rejected += len(rejected)
-        for letter in rejected:
-            metrics.REJECTS.labels(letter.stage).inc()
-            metrics.ARTICLES.labels("rejected").inc()
-        for item in processed:
-            if item.replay:
-                metrics.ARTICLES.labels("replay").inc()
-                continue
-            duplicate = item.document.duplicate_of is not None
-            summary.duplicates += duplicate
-            metrics.ARTICLES.labels("duplicate" if duplicate else "indexed").inc()
-            for entity in item.document.entities:
-                metrics.ENTITIES.labels(entity.type).inc()
-            for alert in item.fired:
-                summary.alerts += 1
-                _notify(alert)
-
-
-def _notify(alert: Alert) -> None:
-    metrics.ALERTS_FIRED.labels(alert.rule).inc()
-    log.warning(
-        "alert %s: story %s, document %s, matched %s",
-        alert.rule,
-        alert.story_id,
-        alert.doc_id,
-        "، ".join(alert.matched),
-    )
+        summary.add(account(processed, rejected))

@@ -41,13 +41,13 @@ from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, Refused, elastic_client
 from marsad.workers.kafka.admin import ensure_topics
 from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
+from marsad.workers.outcomes import account
 from marsad.workers.pipeline import Enricher, Processed, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
 from marsad.workers.stages.alerts import AlertRule
 from marsad.workers.stages.dedup import ShingleSet
 
 log = logging.getLogger(__name__)
-alert_log = logging.getLogger("marsad.alerts")
 
 
 class DecideState:
@@ -135,13 +135,14 @@ def _prepare_batch(enricher: Enricher, raws: Sequence[RawInput]) -> tuple[list[t
     """Runs in a thread: the prepared topic's (key, value) messages, and the dead letters."""
     prepared: list[tuple[bytes, bytes]] = []
     dead: list[bytes] = []
+    letters: list[DeadLetter] = []
     for outcome in enricher.prepare(raws, utc_now()):
         if isinstance(outcome, DeadLetter):
-            metrics.REJECTS.labels(outcome.stage).inc()
-            metrics.ARTICLES.labels("rejected").inc()
+            letters.append(outcome)
             dead.append(encode_dead_letter(outcome))
         else:
             prepared.append((outcome.article.id.encode("utf-8"), encode_prepared(outcome)))
+    account([], letters)
     return prepared, dead
 
 
@@ -233,7 +234,8 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         started = time.perf_counter()
         refused = await writer.write(batch.document_actions)
         refused_ids = {item.doc_id for item in refused}
-        sends = [dlq.send(value=encode_dead_letter(_index_dead_letter(item, events))) for item in refused]
+        letters = [_index_dead_letter(item, events) for item in refused]
+        sends = [dlq.send(value=encode_dead_letter(letter)) for letter in letters]
         for message in batch.messages:
             if message.doc_id in refused_ids:
                 continue
@@ -244,11 +246,13 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
         # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
         # in the index); a crash before leaves neither, and the redelivered batch fires it again.
-        refused += await writer.write(batch.alert_actions)
+        for refused_alert in await writer.write(batch.alert_actions):
+            metrics.REJECTS.labels("index").inc()
+            log.error("Elasticsearch refused alert %s: %s", refused_alert.doc_id, refused_alert.reason)
         for event in events:
             await stream.ack(event)
         metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - started)
-        _account(batch.processed, refused)
+        account([item for item in batch.processed if item.document.id not in refused_ids], letters)
 
     @app.agent(prepared_topic)
     async def decide_agent(stream: StreamT[Any]) -> None:
@@ -285,27 +289,6 @@ def _log_failure(task: asyncio.Task[None]) -> None:
     """At once, not only when the next batch awaits the task (none may come for a while)."""
     if not task.cancelled() and task.exception() is not None:
         log.error("storing a decided batch failed", exc_info=task.exception())
-
-
-def _account(processed: Sequence[Processed], refused: Sequence[Refused]) -> None:
-    for _ in refused:
-        metrics.REJECTS.labels("index").inc()
-    for item in processed:
-        if item.replay:
-            metrics.ARTICLES.labels("replay").inc()
-            continue
-        metrics.ARTICLES.labels("duplicate" if item.document.duplicate_of else "indexed").inc()
-        for entity in item.document.entities:
-            metrics.ENTITIES.labels(entity.type).inc()
-        for alert in item.fired:
-            metrics.ALERTS_FIRED.labels(alert.rule).inc()
-            alert_log.warning(
-                "alert %s: story %s, document %s, matched %s",
-                alert.rule,
-                alert.story_id,
-                alert.doc_id,
-                "، ".join(alert.matched),
-            )
 
 
 def run_worker(settings: Settings) -> None:

@@ -1,0 +1,68 @@
+"""What both run modes do with a batch's outcomes: count them in the metrics and log each fired alert.
+
+The one place that turns outcomes into metrics and alert log lines, so the embedded runner and the worker
+report the same things under the same names.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from marsad.topics.records import Alert, DeadLetter
+from marsad.workers import metrics
+from marsad.workers.pipeline import Processed
+
+alert_log = logging.getLogger("marsad.alerts")
+
+
+@dataclass
+class OutcomeCounts:
+    """Per-batch counts; ``read`` = ``indexed`` + ``rejected`` (CONTRACTS §5's ingest summary)."""
+
+    read: int = 0
+    indexed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    alerts: int = 0
+
+    def add(self, other: OutcomeCounts) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def log_alert(alert: Alert) -> None:
+    alert_log.warning(
+        "alert %s: story %s, document %s, matched %s",
+        alert.rule,
+        alert.story_id,
+        alert.doc_id,
+        "، ".join(alert.matched),
+    )
+
+
+def account(processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> OutcomeCounts:
+    """Counts a stored batch into the metrics and logs its fired alerts; ``rejected`` are its dead letters
+    from any stage (validation, cleaning, indexing)."""
+    counts = OutcomeCounts(read=len(processed) + len(rejected), indexed=len(processed), rejected=len(rejected))
+    for letter in rejected:
+        metrics.REJECTS.labels(letter.stage).inc()
+        metrics.ARTICLES.labels("rejected").inc()
+    for item in processed:
+        if item.replay:
+            metrics.ARTICLES.labels("replay").inc()
+            continue
+        duplicate = item.document.duplicate_of is not None
+        counts.duplicates += duplicate
+        metrics.ARTICLES.labels("duplicate" if duplicate else "indexed").inc()
+        for entity in item.document.entities:
+            metrics.ENTITIES.labels(entity.type).inc()
+        for alert in item.fired:
+            counts.alerts += 1
+            metrics.ALERTS_FIRED.labels(alert.rule).inc()
+            log_alert(alert)
+    return counts
