@@ -48,7 +48,7 @@ POLL_S = 0.05
 def run(
     kafka_bootstrap: str, elasticsearch_url: str, articles: Sequence[dict[str, Any]], timeout_s: float = 600.0
 ) -> dict[str, float]:
-    """``articles`` are raw articles (CONTRACTS.md §1), each with a unique ``id``."""
+    """``articles`` are raw articles (docs/interfaces.md §1), each with a unique ``id``."""
     name = f"bench-{uuid.uuid4().hex[:8]}"
     env = {
         "MARSAD_KAFKA_BOOTSTRAP": kafka_bootstrap,

@@ -1,4 +1,4 @@
-"""The ``marsad`` command line (CONTRACTS.md §5)."""
+"""The ``marsad`` command line (docs/interfaces.md §5)."""
 
 from __future__ import annotations
 

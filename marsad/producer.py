@@ -1,4 +1,4 @@
-"""``marsad produce SOURCE…``: push raw articles to the raw topic (CONTRACTS.md §1), keyed by article id.
+"""``marsad produce SOURCE…``: push raw articles to the raw topic (docs/interfaces.md §1), keyed by article id.
 
 JSON records go out as the exact bytes read, so the worker sees what the source published; records a reader
 already parsed in another shape (``.txt`` files, feed entries) go out as the JSON article they stand for.

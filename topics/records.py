@@ -1,4 +1,4 @@
-"""Record types that cross a stage or transport boundary (CONTRACTS.md §1-§3).
+"""Record types that cross a stage or transport boundary (docs/interfaces.md §1-§3).
 
 Plain frozen dataclasses: every transport (embedded store, Kafka, Elasticsearch) serialises them with
 ``to_dict``; nothing here does I/O.
@@ -36,7 +36,7 @@ class RawInput:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """A validated raw article (CONTRACTS.md §1) with its stable id resolved."""
+    """A validated raw article (docs/interfaces.md §1) with its stable id resolved."""
 
     id: str
     body: str
@@ -57,7 +57,7 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class EnrichedDocument:
-    """What is indexed (CONTRACTS.md §2)."""
+    """What is indexed (docs/interfaces.md §2)."""
 
     id: str
     source: str | None
@@ -93,7 +93,7 @@ _ENTITY_FIELDS = tuple(field.name for field in fields(Entity))
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A fired alert (CONTRACTS.md §3)."""
+    """A fired alert (docs/interfaces.md §3)."""
 
     rule: str
     doc_id: str

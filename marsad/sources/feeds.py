@@ -1,4 +1,4 @@
-"""RSS / Atom documents to raw-article payloads (CONTRACTS.md §1), with feedparser."""
+"""RSS / Atom documents to raw-article payloads (docs/interfaces.md §1), with feedparser."""
 
 from __future__ import annotations
 

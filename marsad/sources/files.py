@@ -1,4 +1,4 @@
-"""Readers that turn input files, directories and feed URLs into RawInput records (CONTRACTS.md §1).
+"""Readers that turn input files, directories and feed URLs into RawInput records (docs/interfaces.md §1).
 
 Readers frame records and never judge them: an invalid JSON line, undecodable bytes or an empty body is
 passed on with its position, and the pipeline's validation stage rejects it with the reason.

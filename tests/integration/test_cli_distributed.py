@@ -1,4 +1,4 @@
-"""CONTRACTS.md §5: with Kafka and Elasticsearch configured, ``marsad search --json``, ``marsad alerts --json``
+"""docs/interfaces.md §5: with Kafka and Elasticsearch configured, ``marsad search --json``, ``marsad alerts --json``
 and ``marsad export`` read Elasticsearch and print the same JSON as the embedded store.
 
 The same input — the five seeds and our own article that says «بطرطوس» (never the bare «طرطوس») — goes
@@ -184,7 +184,7 @@ def test_search_finds_the_prefixed_form_in_both_with_marked_snippets(modes: Mode
 
 
 def test_an_explicit_store_wins_over_elasticsearch(modes: Modes) -> None:
-    """With Kafka and Elasticsearch configured, ``--store`` still reads that store (CONTRACTS.md §5)."""
+    """With Kafka and Elasticsearch configured, ``--store`` still reads that store (docs/interfaces.md §5)."""
     store = ("--store", str(modes.embedded_store))
     assert modes.distributed("alerts", "--json", *store) == modes.embedded("alerts", "--json")
     assert modes.distributed("export", *store) == modes.embedded("export")

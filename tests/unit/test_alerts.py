@@ -1,4 +1,4 @@
-"""Alert rules: Arabic-aware keyword matching and the rule schema (CONTRACTS.md §4)."""
+"""Alert rules: Arabic-aware keyword matching and the rule schema (docs/interfaces.md §4)."""
 
 from __future__ import annotations
 

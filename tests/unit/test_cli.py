@@ -1,4 +1,4 @@
-"""The command line as a newcomer uses it (CONTRACTS.md §5)."""
+"""The command line as a newcomer uses it (docs/interfaces.md §5)."""
 
 from __future__ import annotations
 

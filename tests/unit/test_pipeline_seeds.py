@@ -47,7 +47,7 @@ def test_named_people_places_and_organisations_are_tagged(seeded: EmbeddedPipeli
     assert document is not None
     in_body = {(entity.type, entity.canonical) for entity in document.entities}
     assert all(document.body[e.start : e.end] == e.text for e in document.entities)
-    # Entity offsets point into the body (CONTRACTS.md §2); a name only in the title is found there.
+    # Entity offsets point into the body (docs/interfaces.md §2); a name only in the title is found there.
     tagger = GazetteerTagger.from_directory(REPO / "config" / "gazetteer")
     in_title = {(e.type, e.canonical) for e in tagger.tag(NormalizedText.of(document.title))}
     expected = {(entry["type"], entry["canonical"]) for entry in ORACLE[seed_file]}

@@ -1,4 +1,4 @@
-"""Install the versioned index templates from ``config/elasticsearch/`` (CONTRACTS.md §6).
+"""Install the versioned index templates from ``config/elasticsearch/`` (docs/interfaces.md §6).
 
 The JSON files are the exact bodies of ``PUT _index_template/<name>`` with unprefixed index patterns;
 ``prefix`` is put in front of every template name, index pattern, index and alias, so tests (and
