@@ -1,0 +1,145 @@
+"""Scores: entities per type, alerts, duplicates, search. Pure functions over what a mode produced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from evaluation.arabic import normalize, occurrences
+from evaluation.dataset import ENTITY_TYPES, EvalSet
+
+SEARCH_LIMIT = 100
+
+
+@dataclass(slots=True)
+class SystemOutput:
+    """What one mode produced: enriched documents and alerts (CONTRACTS §2, §3) and a search function
+    returning the ids of the hits for a query."""
+
+    documents: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    search: Callable[[str, int], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    doc: str
+    start: int
+    end: int
+    type: str
+    canonical: str
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    """1.0 when there is nothing to find (or nothing was claimed): no error was made."""
+    return numerator / denominator if denominator else 1.0
+
+
+def gold_mentions(body: str, doc_id: str, labels: Sequence[Any]) -> list[_Mention]:
+    """Every whole-word occurrence of every labelled text in ``body``; occurrences nested inside a longer
+    labelled occurrence belong to it and are dropped."""
+    found = [
+        _Mention(doc_id, start, end, label.type, normalize(label.canonical))
+        for label in labels
+        for start, end in occurrences(body, label.text)
+    ]
+    return [
+        m
+        for m in found
+        if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in found)
+    ]
+
+
+def _overlap(a: _Mention, b: _Mention) -> bool:
+    return a.doc == b.doc and a.start < b.end and b.start < a.end
+
+
+def _matches(gold: _Mention, predicted: _Mention) -> bool:
+    return gold.type == predicted.type and gold.canonical == predicted.canonical and _overlap(gold, predicted)
+
+
+def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per type and overall (micro): a predicted entity is right when a gold mention of the same type and the
+    same canonical (compared after letter normalization) overlaps its span. A prediction that matches no gold
+    mention but lies inside a gold mention of another entity (a place inside an organisation's name) is not
+    scored."""
+    gold: list[_Mention] = []
+    predicted: list[_Mention] = []
+    for document in documents:
+        doc_id = document["id"]
+        if doc_id not in evalset.entities:
+            continue
+        gold.extend(gold_mentions(document["body"], doc_id, evalset.entities[doc_id]))
+        for entity in document.get("entities") or []:
+            predicted.append(
+                _Mention(doc_id, entity["start"], entity["end"], entity["type"], normalize(entity["canonical"]))
+            )
+    table: dict[str, dict[str, float]] = {}
+    for kind in (*ENTITY_TYPES, "all"):
+        g = [m for m in gold if kind in ("all", m.type)]
+        p = [m for m in predicted if kind in ("all", m.type)]
+        found = sum(1 for m in g if any(_matches(m, q) for q in predicted))
+        right = 0
+        scored = 0
+        for q in p:
+            if any(_matches(m, q) for m in gold):
+                right += 1
+                scored += 1
+            elif not any(m.start <= q.start and q.end <= m.end and m.doc == q.doc for m in gold):
+                scored += 1
+        table[kind] = {
+            "precision": _ratio(right, scored),
+            "recall": _ratio(found, len(g)),
+            "gold": len(g),
+            "predicted": scored,
+        }
+    return table
+
+
+def _pr(gold: set[tuple[str, str]], predicted: set[tuple[str, str]]) -> dict[str, float]:
+    right = len(gold & predicted)
+    return {
+        "precision": _ratio(right, len(predicted)),
+        "recall": _ratio(right, len(gold)),
+        "gold": len(gold),
+        "predicted": len(predicted),
+    }
+
+
+def score_search(evalset: EvalSet, search: Callable[[str, int], list[str]]) -> dict[str, Any]:
+    found = {"plain": 0, "variant": 0}
+    wanted = {"plain": 0, "variant": 0}
+    false_hits: list[str] = []
+    misses: list[str] = []
+    for query in evalset.queries:
+        hits = set(search(query.query, SEARCH_LIMIT))
+        if query.kind == "false_friend":
+            false_hits.extend(f"{query.query}→{doc_id}" for doc_id in query.expect if doc_id in hits)
+            continue
+        wanted[query.kind] += len(query.expect)
+        found[query.kind] += sum(1 for doc_id in query.expect if doc_id in hits)
+        misses.extend(f"{query.query}→{doc_id}" for doc_id in query.expect if doc_id not in hits)
+    forbidden = sum(len(q.expect) for q in evalset.queries if q.kind == "false_friend")
+    return {
+        "plain_recall": _ratio(found["plain"], wanted["plain"]),
+        "variant_recall": _ratio(found["variant"], wanted["variant"]),
+        "false_friend_hits": len(false_hits),
+        "false_friend_checked": forbidden,
+        "false_friend_examples": false_hits[:10],
+        "missed_examples": misses[:10],
+    }
+
+
+def score(evalset: EvalSet, output: SystemOutput) -> dict[str, Any]:
+    kept = set(evalset.ids)
+    documents = [d for d in output.documents if d["id"] in kept]
+    alerts = {(str(a["rule"]), str(a["doc_id"])) for a in output.alerts}
+    pairs = {(str(d["id"]), str(d["duplicate_of"])) for d in documents if d.get("duplicate_of")}
+    return {
+        "documents": len(documents),
+        "entities": score_entities(evalset, documents),
+        "alerts": _pr(evalset.alerts, alerts),
+        "dedup": _pr(evalset.duplicate_pairs, pairs),
+        "search": score_search(evalset, output.search),
+    }

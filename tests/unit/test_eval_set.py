@@ -1,0 +1,70 @@
+"""The evaluation set in eval/ is consistent, and the harness (evaluation/, scripts/eval) runs end to end."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from evaluation.dataset import ENTITY_TYPES, load, raw_labels  # noqa: E402
+
+pytestmark = pytest.mark.unit
+
+
+def test_labels_refer_to_articles_and_texts_occur_in_bodies() -> None:
+    evalset = load()
+    bodies = {article["id"]: article["body"] for article in evalset.articles}
+    labels = raw_labels()
+    assert len(bodies) == len(evalset.articles), "duplicate article ids"
+    assert set(labels["articles"]) <= set(bodies)
+    for doc_id, entry in labels["articles"].items():
+        for entity in entry.get("entities") or []:
+            assert entity["type"] in ENTITY_TYPES, (doc_id, entity)
+            assert entity["text"] in bodies[doc_id], (doc_id, entity["text"])
+            assert entity["canonical"].strip(), (doc_id, entity)
+    for group in labels["duplicates"]:
+        assert {group["story"], group["original"], *group["duplicates"]} <= set(bodies), group
+    for query in labels["queries"]:
+        assert query["kind"] in ("plain", "variant", "false_friend"), query
+        assert set(query["expect"]) <= set(bodies), query
+
+
+def test_set_is_large_enough() -> None:
+    evalset = load()
+    kinds = [query.kind for query in evalset.queries]
+    assert len(evalset.articles) >= 60
+    assert kinds.count("variant") >= 10
+    assert kinds.count("false_friend") >= 8
+    for article in evalset.articles:
+        assert {"id", "source", "url", "title", "body", "published_at"} <= set(article), article["id"]
+
+
+def test_alerts_are_credited_to_originals_and_rules_exist() -> None:
+    import yaml
+
+    evalset = load()
+    rules = {rule["id"] for rule in yaml.safe_load(evalset.rules_path.read_text(encoding="utf-8"))["rules"]}
+    duplicates = {duplicate for duplicate, _ in evalset.duplicate_pairs}
+    for rule, doc_id in evalset.alerts:
+        assert rule in rules
+        assert doc_id not in duplicates
+
+
+def test_harness_runs_end_to_end_on_a_subset() -> None:
+    from evaluation.__main__ import evaluate
+
+    subset = {"sy-01", "sy-01-r1", "sy-02", "sy-05", "lb-04"}
+    evalset = load(only=subset)
+    assert len(evalset.articles) == 5
+    results = evaluate(evalset, distributed=False)
+    embedded = results["embedded"]
+    assert embedded["documents"] == 5
+    numbers = [row[key] for row in embedded["entities"].values() for key in ("precision", "recall")]
+    numbers += [embedded[part][key] for part in ("alerts", "dedup") for key in ("precision", "recall")]
+    numbers += [embedded["search"]["plain_recall"], embedded["search"]["variant_recall"]]
+    assert all(0.0 <= value <= 1.0 for value in numbers)
