@@ -3,31 +3,38 @@
 Articles are synthesized (3-5 KB each, deterministic) from sentences of the sample articles and, where
 present, ../shared/seeds, so no two are identical but stories repeat the way news does.
 
-- ``enrich_docs_per_s``: marsad's chain alone (validate, clean, normalize, fingerprint, tag, rules, decide).
-- ``naive_docs_per_s``: the straightforward chain: camel-tools normalization functions one after another,
-  datasketch ``MinHash.update`` per shingle with 128 permutations, ``MinHashLSH``, the same tagger and rules;
-  ``naive_minhash_only_docs_per_s`` is that chain without tagging and rules.
+- ``enrich_docs_per_s``: marsad's chain alone on one core (validate, clean, normalize, fingerprint, tag, rules,
+  decide).
+- ``naive_docs_per_s``: the chain a careful user would write: camel-tools normalization functions one after
+  another, datasketch's documented fast path (``MinHash.update_batch``, as many permutations as marsad),
+  ``MinHashLSH``, and marsad's own tagger and rules. ``naive_per_shingle_docs_per_s`` is the same chain with
+  one ``MinHash.update`` call per shingle; ``naive_minhash_only_docs_per_s`` the fast chain without tagging.
+- ``decide_docs_per_s``: the decide agent's own work on one core: prepared articles decoded from the bytes
+  the internal topic carries, then decided (``docs/scaling.md`` puts it against the other figures).
 - ``embedded_docs_per_s``: the whole embedded mode including SQLite writes and the full-text index.
-- ``e2e_*`` and ``raw_bulk_docs_per_s``: through Kafka + the worker + Elasticsearch, when
-  MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL are set (``scripts/services up`` prints them).
+- ``e2e_*``, ``naive_e2e_docs_per_s``, ``raw_bulk_docs_per_s``, ``worker_rss_mb``: through Kafka and
+  Elasticsearch (``benchmarks/bench_distributed.py``), when MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL
+  are set (``scripts/services up`` prints them).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from marsad.embedded import EmbeddedPipeline
-from marsad.topics.records import RawInput, SourcePosition
+from marsad.topics.records import Alert, EnrichedDocument, RawInput, SourcePosition
 from marsad.workers.build import build_decider, build_enricher
-from marsad.workers.pipeline import Prepared, utc_now
+from marsad.workers.pipeline import Prepared, Processed, utc_now
 from marsad.workers.settings import Settings
+from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 from marsad.workers.stages.normalize import NormalizedText
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,24 +83,67 @@ def _rate(count: int, run: Callable[[], object]) -> float:
     return count / (time.perf_counter() - started)
 
 
+class MemoryState:
+    """A decider's persisted state kept in memory (``DeciderState``): what a single-process loop writes."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, EnrichedDocument] = {}
+
+    def known_documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
+        return {doc_id: self.stored[doc_id] for doc_id in ids if doc_id in self.stored}
+
+    def shingles(self, doc_id: str) -> ShingleSet | None:
+        return None  # the decider keeps recent shingle sets itself
+
+    def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
+        return []
+
+    def alerts(self) -> list[Alert]:
+        return []
+
+    def keep(self, processed: Sequence[Processed]) -> None:
+        self.stored.update((item.document.id, item.document) for item in processed if not item.replay)
+
+
 def enrich_rate(settings: Settings, raws: list[RawInput]) -> float:
     enricher = build_enricher(settings)
-    decider = build_decider(settings, known=lambda _: None, stored_shingles=lambda _: None, fired=set())
+    state = MemoryState()
+    decider = build_decider(settings, state)
     enricher.prepare(raws[:8], utc_now())  # lookup tables are built on first use, not measured
 
     def run() -> None:
         for start in range(0, len(raws), BATCH):
             now = utc_now()
-            for outcome in enricher.prepare(raws[start : start + BATCH], now):
-                if isinstance(outcome, Prepared):
-                    decider.decide(outcome, now)
+            prepared = [o for o in enricher.prepare(raws[start : start + BATCH], now) if isinstance(o, Prepared)]
+            state.keep(decider.decide_batch(prepared, now))
 
     return _rate(len(raws), run)
 
 
-def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True) -> float:
-    """The chain as one would first write it with camel-tools and datasketch, per article; without ``tag``,
-    only normalization, MinHash and LSH (the part the issue's reference figure was about)."""
+def decide_rate(settings: Settings, raws: list[RawInput]) -> float:
+    """The decide agent's work alone: decode the internal topic's messages, decide."""
+    from marsad.workers.kafka.wire import decode_prepared, encode_prepared
+
+    enricher = build_enricher(settings)
+    rules = {rule.id: rule for rule in enricher.rules.rules}
+    messages = [
+        encode_prepared(outcome) for outcome in enricher.prepare(raws, utc_now()) if isinstance(outcome, Prepared)
+    ]
+    state = MemoryState()
+    decider = build_decider(settings, state)
+
+    def run() -> None:
+        for start in range(0, len(messages), BATCH):
+            batch = [decode_prepared(message, rules) for message in messages[start : start + BATCH]]
+            state.keep(decider.decide_batch(batch, utc_now()))
+
+    return _rate(len(messages), run)
+
+
+def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True, per_shingle: bool = False) -> float:
+    """The chain as a careful user would write it with camel-tools and datasketch, per article: MinHash with
+    ``update_batch`` (or, with ``per_shingle``, one ``update`` call per shingle); without ``tag``, only
+    normalization, MinHash and LSH."""
     from camel_tools.utils.dediac import dediac_ar
     from camel_tools.utils.normalize import (
         normalize_alef_ar,
@@ -108,7 +158,8 @@ def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True) -> fl
 
     tagger = GazetteerTagger.from_directory(settings.gazetteer_dir)
     rules = RuleSet(load_rules(settings.rules))
-    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=128)
+    num_perm = settings.dedup_num_perm
+    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=num_perm)
 
     def run() -> None:
         for number, raw in enumerate(raws):
@@ -116,9 +167,13 @@ def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True) -> fl
             text = normalize_unicode(article["body"])
             text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
             words = text.split()
-            minhash = MinHash(num_perm=128)
-            for i in range(len(words) - 2):
-                minhash.update(" ".join(words[i : i + 3]).encode("utf-8"))
+            shingles = [" ".join(words[i : i + 3]).encode("utf-8") for i in range(len(words) - 2)]
+            minhash = MinHash(num_perm=num_perm)
+            if per_shingle:
+                for shingle in shingles:
+                    minhash.update(shingle)
+            else:
+                minhash.update_batch(shingles)
             lsh.query(minhash)
             lsh.insert(str(number), minhash)
             if tag:
@@ -143,40 +198,53 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    parser.add_argument(
+        "--profile", type=Path, help="record the worker with py-spy during the distributed run (a speedscope file)"
+    )
     args = parser.parse_args(argv)
     if args.articles < 100:
         parser.error("--articles must be at least 100")
+    # Alerts are still logged (the records are made), not printed: thousands of lines would bury the figures.
+    alert_log = logging.getLogger("marsad.alerts")
+    alert_log.addHandler(logging.NullHandler())
+    alert_log.propagate = False
     settings = Settings()
     raws = synthesize(args.articles)
     average_kb = sum(len(json.loads(r.payload)["body"].encode()) for r in raws) / len(raws) / 1024
     results: dict[str, Any] = {"articles": len(raws), "average_body_kb": round(average_kb, 2)}
     results["enrich_docs_per_s"] = round(enrich_rate(settings, raws))
     results["naive_docs_per_s"] = round(naive_rate(settings, raws))
+    results["naive_per_shingle_docs_per_s"] = round(naive_rate(settings, raws, per_shingle=True))
     results["naive_minhash_only_docs_per_s"] = round(naive_rate(settings, raws, tag=False))
+    results["decide_docs_per_s"] = round(decide_rate(settings, raws))
     results["embedded_docs_per_s"] = round(embedded_rate(settings, raws))
     results["enrich_vs_naive"] = round(results["enrich_docs_per_s"] / results["naive_docs_per_s"], 2)
-    results["enrich_vs_naive_minhash_only"] = round(
-        results["enrich_docs_per_s"] / results["naive_minhash_only_docs_per_s"], 2
+    results["enrich_vs_naive_per_shingle"] = round(
+        results["enrich_docs_per_s"] / results["naive_per_shingle_docs_per_s"], 2
     )
-    results |= distributed_results(settings, raws)
+    results |= distributed_results(settings, raws, args.profile)
     for key, value in results.items():
-        print(f"{key:>24}: {value}")
+        print(f"{key:>32}: {value}")
     if args.json:
         print(json.dumps(results))
     return 0
 
 
-def distributed_results(settings: Settings, raws: list[RawInput]) -> dict[str, Any]:
+def distributed_results(settings: Settings, raws: list[RawInput], profile: Path | None) -> dict[str, Any]:
     keys = ("raw_bulk_docs_per_s", "e2e_docs_per_s", "e2e_p50_latency_s", "e2e_p99_latency_s")
     if not (settings.kafka_bootstrap and settings.elasticsearch_url):
         return dict.fromkeys(keys) | {"distributed": "skipped: MARSAD_KAFKA_BOOTSTRAP / MARSAD_ELASTICSEARCH_URL unset"}
     from benchmarks.bench_distributed import run
 
     articles = [json.loads(raw.payload) for raw in raws]
-    return {
+    results = {
         key: round(value, 3)
-        for key, value in run(settings.kafka_bootstrap, settings.elasticsearch_url, articles).items()
+        for key, value in run(settings.kafka_bootstrap, settings.elasticsearch_url, articles, profile).items()
     }
+    # The targets of issue 7, as ratios within this run.
+    results["e2e_vs_raw_bulk"] = round(results["e2e_docs_per_s"] / results["raw_bulk_docs_per_s"], 2)
+    results["e2e_vs_naive_e2e"] = round(results["e2e_docs_per_s"] / results["naive_e2e_docs_per_s"], 2)
+    return results
 
 
 if __name__ == "__main__":
