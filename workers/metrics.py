@@ -119,6 +119,40 @@ class Metrics:
             registry=registry,
         )
 
+        # Alert delivery (workers/alerting.py, workers/webhook.py)
+        self.RULES_RELOADS = Counter(
+            "marsad_rules_reloads_total",
+            "Reloads of the alert rules file, by outcome (loaded, failed).",
+            ["outcome"],
+            registry=registry,
+        )
+        self.RULES_LOADED = Gauge("marsad_rules_loaded", "Alert rules in force.", registry=registry)
+        self.ALERT_NOTIFICATIONS = Counter(
+            "marsad_alert_notifications_total",
+            "Alerts and digests sent to a routed channel (log, kafka, webhook), by rule.",
+            ["rule", "channel"],
+            registry=registry,
+        )
+        self.ALERTS_HELD = Counter(
+            "marsad_alerts_held_total",
+            "Alerts kept from the routed channels by their rule's realert period.",
+            ["rule"],
+            registry=registry,
+        )
+        self.WEBHOOK_DELIVERIES = Counter(
+            "marsad_webhook_deliveries_total", "Webhook posts acknowledged with a 2xx status.", registry=registry
+        )
+        self.WEBHOOK_RETRIES = Counter(
+            "marsad_webhook_retries_total", "Webhook posts attempted again after a failure.", registry=registry
+        )
+        self.WEBHOOK_DEAD_LETTERS = Counter(
+            "marsad_webhook_dead_letters_total",
+            "Webhook posts given up and dead-lettered, by reason (failed, refused, queue_full).",
+            ["reason"],
+            registry=registry,
+        )
+        self.WEBHOOK_QUEUE = Gauge("marsad_webhook_queue_depth", "Webhook posts waiting to be sent.", registry=registry)
+
 
 default = Metrics(REGISTRY)
 

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 
+    # Alert delivery (routed per rule: log, kafka, webhook)
+    public_url: str | None = None  # where alert links point (``/story/ID``); default http://HTTP_HOST:HTTP_PORT
+    webhook_secret: SecretStr | None = None  # HMAC-SHA256 key of the X-Marsad-Signature header; unsigned if unset
+    webhook_timeout_seconds: float = 5.0  # per attempt
+    webhook_attempts: int = 5  # then the post is dead-lettered
+    webhook_backoff_seconds: float = 0.5  # backoff factor: retries at once, then waits 2×, 4×, 8× … this
+    webhook_queue_size: int = 1000  # posts waiting; when full, a new post is dead-lettered at once
+
     @model_validator(mode="before")
     @classmethod
     def _files_under_config_dir(cls, values: Any) -> Any:

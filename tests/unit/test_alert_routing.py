@@ -1,0 +1,341 @@
+"""Alert routing: channels per rule, realert and digests, the alert bus, spike windows, rules reload."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from marsad.topics.records import Alert, EnrichedDocument
+from marsad.workers import metrics
+from marsad.workers.alerting import AlertBus, Notifier, RulesWatcher
+from marsad.workers.config import ConfigError, load_yaml
+from marsad.workers.pipeline import Processed
+from marsad.workers.stages.alerts import AlertRule, RuleFile, Spike, SpikeWindows
+from marsad.workers.stages.dedup import Fingerprint
+from marsad.workers.webhook import Delivery
+
+pytestmark = pytest.mark.unit
+
+HOUR = 3600.0
+
+
+class Outbox:
+    """Stands in for the webhook sender: records what would be posted."""
+
+    def __init__(self) -> None:
+        self.sent: list[Delivery] = []
+        self.closed = False
+
+    def submit(self, delivery: Delivery) -> None:
+        self.sent.append(delivery)
+
+    def close(self, timeout_seconds: float) -> None:
+        self.closed = True
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(delivery.body) for delivery in self.sent]
+
+
+def rules(*specs: dict[str, Any]) -> dict[str, AlertRule]:
+    return {rule.id: rule for rule in RuleFile.model_validate({"rules": list(specs)}).rules}
+
+
+def fired(rule: str, story: str, title: str = "عنوان") -> Processed:
+    document = EnrichedDocument(
+        id=story,
+        source="sana",
+        url=f"https://example.test/{story}",
+        title=title,
+        published_at=None,
+        ingested_at="2026-01-01T00:00:00.000Z",
+        body="نص",
+        content_hash="h",
+        duplicate_of=None,
+        story_id=story,
+        alerts=(rule,),
+    )
+    alert = Alert(rule, story, story, ("طرطوس",), f"2026-01-01T00:00:{len(story):02d}.000Z")
+    fingerprint = Fingerprint.__new__(Fingerprint)  # never read by the notifier
+    return Processed(document, (alert,), fingerprint, replay=False, remembered=True, event_time=0.0)
+
+
+def notifier(rule_map: Mapping[str, AlertRule], outbox: Outbox, bus: AlertBus | None = None) -> Notifier:
+    return Notifier(lambda: rule_map, lambda story: f"http://marsad.test/story/{story}", outbox, bus)
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "marsad.alerts"]
+
+
+@pytest.fixture(autouse=True)
+def registry() -> Iterator[CollectorRegistry]:
+    previous = metrics.default
+    own = metrics.use(CollectorRegistry())
+    yield own.registry
+    metrics.default = previous
+
+
+def metric(name: str, **labels: str) -> float:
+    return metrics.default.registry.get_sample_value(name, labels) or 0.0
+
+
+# ---------------------------------------------------------------------------------------------- channels
+
+
+def test_each_rule_reaches_only_its_channels(caplog: pytest.LogCaptureFixture) -> None:
+    rule_map = rules(
+        {"id": "default", "keywords": ["a"]},
+        {"id": "quiet", "keywords": ["a"], "channels": ["elasticsearch"]},
+        {"id": "hook", "keywords": ["a"], "channels": [{"webhook": "http://hooks.test/in"}]},
+        {"id": "both", "keywords": ["a"], "channels": ["log", {"webhook": "http://hooks.test/x"}]},
+    )
+    outbox = Outbox()
+    caplog.set_level(logging.WARNING, logger="marsad.alerts")
+    to_kafka = notifier(rule_map, outbox).notify(
+        [fired("default", "s1"), fired("quiet", "s2"), fired("hook", "s3"), fired("both", "s4")], now=0.0
+    )
+    assert [alert.rule for alert in to_kafka] == ["default"]  # default channels: log and kafka
+    assert [message.split(":")[0] for message in logged(caplog)] == ["alert default", "alert both"]
+    assert [(d.rule, d.url, d.key) for d in outbox.sent] == [
+        ("hook", "http://hooks.test/in", "hook:s3"),
+        ("both", "http://hooks.test/x", "both:s4"),
+    ]
+
+
+def test_webhook_body_is_the_alert_with_title_source_url_and_story_link() -> None:
+    outbox = Outbox()
+    item = fired("hook", "story-1", title="سفن في طرطوس")
+    notifier(rules({"id": "hook", "keywords": ["a"], "channels": [{"webhook": "http://h.test/"}]}), outbox).notify(
+        [item], now=0.0
+    )
+    (body,) = outbox.bodies()
+    assert body == item.fired[0].to_dict() | {
+        "title": "سفن في طرطوس",
+        "source": "sana",
+        "url": "https://example.test/story-1",
+        "story_url": "http://marsad.test/story/story-1",
+    }
+
+
+def test_an_alert_of_a_removed_rule_is_logged_only(caplog: pytest.LogCaptureFixture) -> None:
+    outbox = Outbox()
+    caplog.set_level(logging.WARNING, logger="marsad.alerts")
+    assert notifier({}, outbox).notify([fired("gone", "s1")], now=0.0) == []
+    assert len(logged(caplog)) == 1 and outbox.sent == []
+
+
+def test_the_bus_sees_every_alert_even_held_ones() -> None:
+    bus = AlertBus(queue_size=2)
+    rule_map = rules({"id": "r", "keywords": ["a"], "realert": 600})
+    with bus.subscribe() as events:
+        notifier(rule_map, Outbox(), bus).notify([fired("r", "s1"), fired("r", "s2"), fired("r", "s3")], now=0.0)
+        # A subscriber that falls behind loses its oldest events, never blocks the publisher.
+        assert [events.get_nowait()["story_id"] for _ in range(2)] == ["s2", "s3"]
+        assert events.empty()
+    bus.publish({"after": "unsubscribed"})  # nobody listening: nothing kept
+
+
+# ---------------------------------------------------------------------------------------------- realert, digest
+
+
+def test_realert_spaces_notifications_of_one_rule_only(caplog: pytest.LogCaptureFixture) -> None:
+    rule_map = rules(
+        {"id": "spaced", "keywords": ["a"], "realert": 600},  # seconds
+        {"id": "free", "keywords": ["a"]},
+    )
+    send = notifier(rule_map, Outbox())
+    caplog.set_level(logging.WARNING, logger="marsad.alerts")
+    kafka = [
+        alert.story_id
+        for t, story in [(0, "s1"), (300, "s2"), (599, "s3"), (600, "s4"), (900, "s5")]
+        for alert in send.notify([fired("spaced", story)], now=t)
+    ]
+    kafka += [alert.story_id for alert in send.notify([fired("free", "f1"), fired("free", "f2")], now=900)]
+    assert kafka == ["s1", "s4", "f1", "f2"]
+    assert len(logged(caplog)) == 4
+    assert metric("marsad_alerts_held_total", rule="spaced") == 3
+
+
+def test_digest_sends_what_realert_held_once_the_period_is_over(caplog: pytest.LogCaptureFixture) -> None:
+    rule_map = rules(
+        {
+            "id": "d",
+            "keywords": ["a"],
+            "realert": "PT10M",
+            "digest": True,
+            "channels": ["log", {"webhook": "http://h.test/"}],
+        }
+    )
+    outbox = Outbox()
+    send = notifier(rule_map, outbox)
+    caplog.set_level(logging.WARNING, logger="marsad.alerts")
+    try:
+        send.notify([fired("d", "s1")], now=0)
+        send.notify([fired("d", "s2"), fired("d", "s3")], now=60)
+        send.flush_digests(now=599)  # still inside the period
+        assert [body.get("digest") for body in outbox.bodies()] == [None]
+        send.flush_digests(now=600)
+        digest = outbox.bodies()[1]
+        assert digest["digest"] is True and digest["rule"] == "d" and digest["held"] == 2
+        assert [event["story_id"] for event in digest["alerts"]] == ["s2", "s3"]
+        assert outbox.sent[1].key == "digest:d:600.000"
+        assert logged(caplog)[-1].startswith("alert digest d: 2 alerts held back since")
+        # The digest opened a new period: an alert inside it is held for the next digest.
+        send.notify([fired("d", "s4")], now=700)
+        assert len(outbox.sent) == 2
+        send.flush_digests(now=1200)
+        assert [event["story_id"] for event in outbox.bodies()[2]["alerts"]] == ["s4"]
+        send.flush_digests(now=5000)  # nothing held: nothing sent
+        assert len(outbox.sent) == 3
+    finally:
+        send.close(1.0)
+    assert outbox.closed
+
+
+def test_an_alert_after_the_period_goes_out_with_the_digest_before_it() -> None:
+    rule_map = rules(
+        {"id": "d", "keywords": ["a"], "realert": 600, "digest": True, "channels": [{"webhook": "http://h.test/"}]}
+    )
+    outbox = Outbox()
+    send = notifier(rule_map, outbox)
+    try:
+        send.notify([fired("d", "s1")], now=0)
+        send.notify([fired("d", "s2")], now=10)
+        send.notify([fired("d", "s3")], now=700)
+        assert [(body.get("digest"), body.get("story_id")) for body in outbox.bodies()] == [
+            (None, "s1"),
+            (True, None),
+            (None, "s3"),
+        ]
+    finally:
+        send.close(1.0)
+
+
+def test_without_digest_held_alerts_are_only_stored() -> None:
+    rule_map = rules({"id": "r", "keywords": ["a"], "realert": 600, "channels": [{"webhook": "http://h.test/"}]})
+    outbox = Outbox()
+    send = notifier(rule_map, outbox)
+    send.notify([fired("r", "s1"), fired("r", "s2")], now=0)
+    send.flush_digests(now=10_000)
+    assert [body["story_id"] for body in outbox.bodies()] == ["s1"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"id": "d", "keywords": ["a"], "digest": True},  # a digest of nothing: needs realert
+        {"id": "r", "keywords": ["a"], "realert": 0},
+        {"id": "s", "keywords": ["a"], "spike": {"window": 3600, "factor": 1}},
+        {"id": "s", "keywords": ["a"], "spike": {"factor": 3}},  # no window
+    ],
+)
+def test_invalid_realert_digest_and_spike_settings_are_refused(rule: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        AlertRule.model_validate(rule)
+
+
+# ---------------------------------------------------------------------------------------------- spike
+
+
+def run_spike(spike: Spike, times: Sequence[float]) -> list[float]:
+    windows = SpikeWindows()
+    return [at for at in times if windows.observe("spike", spike, at)]
+
+
+def test_spike_fires_when_the_window_outgrows_its_baseline() -> None:
+    spike = Spike(window=timedelta(hours=1), factor=3, min_count=3)
+    # One mention an hour before; the third mention within an hour makes 3 >= 3 × 1.
+    assert run_spike(spike, [0.1 * HOUR, 1.2 * HOUR, 1.5 * HOUR, 1.8 * HOUR, 1.9 * HOUR]) == [1.8 * HOUR]
+    # Two in the hour before: three are not enough, six are, and the burst is one alert.
+    steady = [0.5 * HOUR, 0.55 * HOUR] + [h * HOUR for h in (1.6, 1.7, 1.8, 1.9, 1.95, 1.99)]
+    assert run_spike(spike, steady) == [1.99 * HOUR]
+    # Never min_count in one window: no spike, whatever the baseline.
+    assert run_spike(spike, [i * 0.6 * HOUR for i in range(10)]) == []
+
+
+def test_spike_baseline_is_the_mean_of_several_windows() -> None:
+    times = [h * HOUR for h in (0.1, 0.2, 0.3, 1.1, 1.2, 1.3)]
+    one = Spike(window=timedelta(hours=1), factor=2, min_count=3)
+    three = Spike(window=timedelta(hours=1), factor=2, min_count=3, baseline_windows=3)
+    # From nothing, the first burst is a spike. The second is one against the hour before (3 vs 3) but
+    # twice the mean of the three hours before (3 vs 1).
+    assert run_spike(one, times) == [0.3 * HOUR]
+    assert run_spike(three, times) == [0.3 * HOUR, 1.3 * HOUR]
+
+
+def test_spike_fires_again_only_a_window_later() -> None:
+    spike = Spike(window=timedelta(minutes=10), factor=2, min_count=2)
+    minutes = [0, 1, 2, 3, 11, 12, 13, 40, 41]
+    # 2, 3: inside the first spike's window; 11-13: not twice the window before; 41: a new burst.
+    assert run_spike(spike, [m * 60.0 for m in minutes]) == [1 * 60.0, 41 * 60.0]
+
+
+def test_spike_depends_on_event_times_not_on_arrival_within_a_window() -> None:
+    spike = Spike(window=timedelta(hours=1), factor=3, min_count=3)
+    in_order = [0.1 * HOUR, 1.2 * HOUR, 1.5 * HOUR, 1.8 * HOUR]
+    late = [0.1 * HOUR, 1.5 * HOUR, 1.8 * HOUR, 1.2 * HOUR]  # one mention arrives after a later one
+    assert run_spike(spike, in_order) == [1.8 * HOUR]
+    assert run_spike(spike, late) == [1.2 * HOUR]  # the same burst, seen at the arrival that completes it
+    # Older than the newest by more than a window: not counted at all.
+    assert run_spike(spike, [3 * HOUR, 3.1 * HOUR, 1.0 * HOUR, 3.2 * HOUR]) == [3.2 * HOUR]
+
+
+# ---------------------------------------------------------------------------------------------- reload
+
+
+def write_rules(path: Path, text: str, stamp: int) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))  # a distinct modification time, however fast the test runs
+
+
+def test_rules_reload_when_the_file_changes_and_bad_files_keep_the_rules_in_force(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "alerts.yaml"
+    write_rules(path, "rules:\n  - id: a\n    keywords: [طرطوس]\n", 1_000_000_000)
+    watcher = RulesWatcher(path)
+    assert not watcher.check()  # unchanged
+
+    write_rules(path, "rules:\n  - id: b\n    keywords: [حميميم]\n    realert: 60\n", 2_000_000_000)
+    assert watcher.check()
+    assert list(watcher.by_id) == ["b"] and watcher.by_id["b"].realert == timedelta(seconds=60)
+    assert [rule.id for rule in watcher.rules.rules] == ["b"]
+    assert metric("marsad_rules_loaded") == 1
+
+    caplog.set_level(logging.ERROR)
+    for stamp, text in [(3, "rules:\n  - id: c\n    keyword: [x]\n"), (4, "rules: [\n"), (5, "")]:
+        write_rules(path, text, stamp * 1_000_000_000)
+        assert not watcher.check()
+        assert list(watcher.by_id) == ["b"]
+    assert sum("not reloaded, the 1 rules in force are kept" in r.getMessage() for r in caplog.records) == 3
+    path.unlink()
+    assert not watcher.check() and list(watcher.by_id) == ["b"]
+    assert metric("marsad_rules_reloads_total", outcome="failed") == 4
+    assert metric("marsad_rules_reloads_total", outcome="loaded") == 1
+
+
+def test_an_invalid_rules_file_at_start_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("rules:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"(?s)alerts\.yaml: .*needs at least one of keywords"):
+        RulesWatcher(path)
+
+
+def test_load_yaml_names_the_file_in_every_kind_of_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"absent\.yaml"):
+        load_yaml(tmp_path / "absent.yaml", RuleFile)
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"rules: [\xff\n")
+    with pytest.raises(ConfigError, match=r"bad\.yaml"):
+        load_yaml(bad, RuleFile)
+    good = tmp_path / "good.yaml"
+    good.write_text("rules:\n  - id: a\n    keywords: [x]\n", encoding="utf-8")
+    assert load_yaml(good, RuleFile).rules[0].channels == ("log", "kafka")
