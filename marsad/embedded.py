@@ -12,7 +12,7 @@ from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers import metrics
 from marsad.workers.build import build_decider, build_enricher
 from marsad.workers.outcomes import OutcomeCounts, account
-from marsad.workers.pipeline import Processed, utc_now
+from marsad.workers.pipeline import utc_now
 from marsad.workers.settings import Settings
 
 
@@ -27,11 +27,7 @@ class EmbeddedPipeline:
         self.settings = settings
         self.store = Store(store_dir or settings.store)
         self._enricher = build_enricher(settings, rules_path)
-        self._decider = build_decider(
-            settings, known=self.store.document, stored_shingles=self.store.shingles, fired=self.store.fired_pairs()
-        )
-        window = settings.dedup_window_days * 86_400
-        self._decider.index.load(self.store.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries))
+        self._decider = build_decider(settings, self.store)
 
     def close(self) -> None:
         self.store.close()
@@ -58,13 +54,8 @@ class EmbeddedPipeline:
         started = time.perf_counter()
         outcomes = self._enricher.prepare(batch, now)
         prepared_at = time.perf_counter()
-        processed: list[Processed] = []
-        rejected: list[DeadLetter] = []
-        for outcome in outcomes:
-            if isinstance(outcome, DeadLetter):
-                rejected.append(outcome)
-            else:
-                processed.append(self._decider.decide(outcome, now))
+        rejected = [outcome for outcome in outcomes if isinstance(outcome, DeadLetter)]
+        processed = self._decider.decide_batch([o for o in outcomes if not isinstance(o, DeadLetter)], now)
         decided_at = time.perf_counter()
         self.store.write_batch(processed, rejected)
         metrics.BATCH_DURATION.labels("prepare").observe(prepared_at - started)

@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS rejects (
     detail TEXT NOT NULL
 );
 """,
+    "CREATE INDEX IF NOT EXISTS documents_story_id ON documents (story_id);",
+    # Event-time stories: every document's order key, and exact duplicates too (outside the LSH index).
+    """
+ALTER TABLE dedup ADD COLUMN event_time REAL;
+UPDATE dedup SET event_time = seen_at;
+ALTER TABLE dedup ADD COLUMN remembered INTEGER NOT NULL DEFAULT 1;
+""",
 )
 
 
@@ -114,6 +121,12 @@ class Store:
         row = self._db.execute("SELECT document FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return EnrichedDocument.from_dict(json.loads(row[0])) if row else None
 
+    def known_documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
+        rows = self._db.execute(
+            "SELECT id, document FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        )
+        return {doc_id: EnrichedDocument.from_dict(json.loads(payload)) for doc_id, payload in rows}
+
     def shingles(self, doc_id: str) -> ShingleSet | None:
         row = self._db.execute("SELECT shingles FROM shingles WHERE id = ?", (doc_id,)).fetchone()
         return np.frombuffer(row[0], dtype=np.uint32) if row else None
@@ -121,17 +134,16 @@ class Store:
     def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
         """The most recent ``limit`` entries seen at or after ``since``, oldest first."""
         rows = self._db.execute(
-            "SELECT id, story_id, content_hash, signature, seen_at FROM dedup WHERE seen_at >= ? "
-            "ORDER BY seen_at DESC LIMIT ?",
+            "SELECT id, story_id, content_hash, signature, seen_at, event_time, remembered FROM dedup "
+            "WHERE seen_at >= ? ORDER BY seen_at DESC, id DESC LIMIT ?",
             (since, limit),
         ).fetchall()
         return [
-            DedupEntry(doc_id, story, content, np.frombuffer(signature, dtype=np.uint64).copy(), seen_at)
-            for doc_id, story, content, signature, seen_at in reversed(rows)
+            DedupEntry(
+                doc_id, story, content, np.frombuffer(signature, dtype=np.uint64).copy(), seen, when, bool(remembered)
+            )
+            for doc_id, story, content, signature, seen, when, remembered in reversed(rows)
         ]
-
-    def fired_pairs(self) -> set[tuple[str, str]]:
-        return {(rule, story) for rule, story in self._db.execute("SELECT rule, story_id FROM alerts")}
 
     # Writes ---------------------------------------------------------------------------------------
 
@@ -169,22 +181,55 @@ class Store:
             "INSERT OR REPLACE INTO shingles (id, shingles) VALUES (?, ?)",
             (document.id, item.fingerprint.shingles.tobytes()),
         )
-        if item.remembered:
+        self._db.execute(
+            "INSERT OR REPLACE INTO dedup (id, story_id, content_hash, signature, seen_at, event_time, remembered) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                document.id,
+                document.story_id,
+                document.content_hash,
+                item.fingerprint.signature.tobytes(),
+                _epoch(document.ingested_at),
+                item.event_time,
+                item.remembered,
+            ),
+        )
+        for correction in item.corrected:
             self._db.execute(
-                "INSERT OR REPLACE INTO dedup (id, story_id, content_hash, signature, seen_at) VALUES (?, ?, ?, ?, ?)",
-                (
-                    document.id,
-                    document.story_id,
-                    document.content_hash,
-                    item.fingerprint.signature.tobytes(),
-                    _epoch(document.ingested_at),
-                ),
+                "UPDATE documents SET story_id = ?, document = json_set(document, '$.story_id', ?, "
+                "'$.duplicate_of', ?) WHERE id = ?",
+                (correction.story_id, correction.story_id, correction.duplicate_of, correction.doc_id),
             )
+            self._db.execute("UPDATE dedup SET story_id = ? WHERE id = ?", (correction.story_id, correction.doc_id))
         for alert in item.fired:
             self._db.execute(
                 "INSERT OR IGNORE INTO alerts (rule, story_id, alert) VALUES (?, ?, ?)",
-                (alert.rule, alert.story_id, json.dumps(alert.to_dict(), ensure_ascii=False)),
+                (alert.rule, alert.story_id, _alert_json(alert)),
             )
+        self._recredit(item)
+
+    def _recredit(self, item: Processed) -> None:
+        """Re-credited alerts overwrite their row, or take over the row of the alert they replace, so that
+        an alert keeps its place (``seq``) and is never listed as new again; withdrawn ones left are deleted."""
+        withdrawn = list(item.withdrawn)
+        for alert in item.recredited:
+            payload = _alert_json(alert)
+            cursor = self._db.execute(
+                "UPDATE alerts SET alert = ? WHERE rule = ? AND story_id = ?", (payload, alert.rule, alert.story_id)
+            )
+            replaced = next((key for key in withdrawn if key[0] == alert.rule), None)
+            if cursor.rowcount == 0 and replaced is not None:
+                withdrawn.remove(replaced)
+                cursor = self._db.execute(
+                    "UPDATE alerts SET story_id = ?, alert = ? WHERE rule = ? AND story_id = ?",
+                    (alert.story_id, payload, *replaced),
+                )
+            if cursor.rowcount == 0:
+                self._db.execute(
+                    "INSERT INTO alerts (rule, story_id, alert) VALUES (?, ?, ?)", (alert.rule, alert.story_id, payload)
+                )
+        for rule, story_id in withdrawn:
+            self._db.execute("DELETE FROM alerts WHERE rule = ? AND story_id = ?", (rule, story_id))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -235,6 +280,10 @@ class _Transaction:
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         self._db.execute("COMMIT" if error is None else "ROLLBACK")
+
+
+def _alert_json(alert: Alert) -> str:
+    return json.dumps(alert.to_dict(), ensure_ascii=False)
 
 
 def _epoch(iso_time: str) -> float:

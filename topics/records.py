@@ -32,6 +32,8 @@ class RawInput:
     # Set by readers that already know the shape (e.g. a .txt file's stem, a feed entry's id).
     hint_id: str | None = None
     content_type: Literal["json", "text"] = "json"
+    # Epoch seconds the record was appended to its log (Kafka's record timestamp); None: when it was read.
+    appended_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

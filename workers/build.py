@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 from pathlib import Path
 
-from marsad.topics.records import EnrichedDocument, Entity
-from marsad.workers.pipeline import Enricher, StoryDecider, Tagger
+from marsad.topics.records import Entity
+from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
 from marsad.workers.settings import Settings
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
-from marsad.workers.stages.dedup import Fingerprinter, ShingleSet
+from marsad.workers.stages.dedup import Fingerprinter
 from marsad.workers.stages.entities import GazetteerTagger
 from marsad.workers.stages.normalize import NormalizedText
 
@@ -39,18 +39,16 @@ def build_enricher(settings: Settings, rules_path: Path | None = None) -> Enrich
     )
 
 
-def build_decider(
-    settings: Settings,
-    known: Callable[[str], EnrichedDocument | None],
-    stored_shingles: Callable[[str], ShingleSet | None],
-    fired: set[tuple[str, str]],
-) -> StoryDecider:
-    return StoryDecider(
-        known=known,
-        stored_shingles=stored_shingles,
-        fired=fired,
+def build_decider(settings: Settings, state: DeciderState) -> StoryDecider:
+    """The decider, rebuilt from what either run mode persisted (the SQLite store, Elasticsearch)."""
+    window = settings.dedup_window_days * 86_400
+    decider = StoryDecider(
+        state,
         threshold=settings.dedup_threshold,
         num_perm=settings.dedup_num_perm,
-        window_seconds=settings.dedup_window_days * 86_400,
+        window_seconds=window,
         max_entries=settings.dedup_max_entries,
+        settle_seconds=settings.late_original_hours * 3_600,
     )
+    decider.load(state.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries), state.alerts())
+    return decider

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     dedup_num_perm: int = 64  # signature length; candidates are verified with the real similarity
     dedup_shingle_words: int = 3
     dedup_window_days: float = 30.0
+    # Late-original window: for this long after a story's first article was decided, an article published
+    # earlier still takes over as its original (and stories still merge); then the story is settled.
+    late_original_hours: float = 72.0
     dedup_max_entries: int = 500_000
 
     # Distributed mode
@@ -63,14 +66,6 @@ class Settings(BaseSettings):
     # HTTP (search page, JSON API, /metrics) for `marsad run`
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-
-    # Alert delivery (routed per rule: log, kafka, webhook)
-    public_url: str | None = None  # where alert links point (``/story/ID``); default http://HTTP_HOST:HTTP_PORT
-    webhook_secret: SecretStr | None = None  # HMAC-SHA256 key of the X-Marsad-Signature header; unsigned if unset
-    webhook_timeout_seconds: float = 5.0  # per attempt
-    webhook_attempts: int = 5  # then the post is dead-lettered
-    webhook_backoff_seconds: float = 0.5  # backoff factor: retries at once, then waits 2×, 4×, 8× … this
-    webhook_queue_size: int = 1000  # posts waiting; when full, a new post is dead-lettered at once
 
     @model_validator(mode="before")
     @classmethod

@@ -27,8 +27,10 @@ def test_prepared_round_trip() -> None:
         fingerprint=Fingerprint("h", np.array([3, 1, 2], dtype=np.uint32), np.arange(4, dtype=np.uint64)),
         entities=ENTITIES,
         matches=(RuleMatch(rule, ("بطرطوس",)),),
+        appended_at=1_795_000_000.123,
     )
     decoded = decode_prepared(encode_prepared(prepared), {rule.id: rule})
+    assert decoded.appended_at == prepared.appended_at
     assert decoded.article == prepared.article
     assert decoded.entities == prepared.entities
     assert decoded.matches == prepared.matches

@@ -35,6 +35,7 @@ def encode_prepared(prepared: Prepared) -> bytes:
             "signature": _b64(fingerprint.signature),
             "entities": [_flat(entity) for entity in prepared.entities],
             "matches": [{"rule": match.rule.id, "matched": list(match.matched)} for match in prepared.matches],
+            "appended_at": prepared.appended_at,
         },
         ensure_ascii=False,
     ).encode("utf-8")
@@ -54,6 +55,7 @@ def decode_prepared(payload: bytes, rules: dict[str, AlertRule]) -> Prepared:
         fingerprint=fingerprint,
         entities=tuple(Entity(**entity) for entity in data["entities"]),
         matches=tuple(RuleMatch(rules[match["rule"]], tuple(match["matched"])) for match in data["matches"]),
+        appended_at=data["appended_at"],
     )
 
 

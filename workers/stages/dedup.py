@@ -11,6 +11,11 @@ datasketch's ``MinHash.update`` loop was the bottleneck of the whole chain (see 
 
 The index is plain in-memory state, bounded by age and size; the store persists what is needed to rebuild
 it (``DedupEntry``) and the shingle sets used for verification.
+
+Stories (``Stories``) are the connected groups of near-duplicates: an article joins every story it is
+similar to (merging them), and a story's original — whose id is the story's id — is its earliest member by
+event time (``published_at``, else append time), ties broken by the smaller id. Both are functions of the
+set of articles, not of the order they arrived in, except for stories older than the settle window.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -56,15 +61,16 @@ class DedupEntry:
     story_id: str
     content_hash: str
     signature: npt.NDArray[np.uint64]
-    seen_at: float  # epoch seconds
+    seen_at: float  # epoch seconds, when it was decided
+    event_time: float  # epoch seconds: published_at, else append time
+    # In the LSH index; an exact duplicate is not (its twin has the same neighbours) but still counts in its story.
+    remembered: bool = True
 
 
 @dataclass(frozen=True, slots=True)
-class DedupResult:
-    duplicate_of: str | None
-    story_id: str
-    similarity: float  # 1.0 for exact duplicates, the verified Jaccard for near ones, 0.0 otherwise
-    exact: bool
+class Neighbours:
+    exact: bool  # an indexed document has the same content hash: it stands for all the neighbours
+    ids: tuple[str, ...]  # indexed documents at or above the similarity threshold
 
 
 def content_hash(word_hashes: npt.NDArray[np.uint64]) -> str:
@@ -242,35 +248,30 @@ class DuplicateIndex:
         self._last_minhash = (signature, minhash)
         return minhash
 
-    def check(self, doc_id: str, fingerprint: Fingerprint) -> DedupResult:
-        """Decide whether a document duplicates one already in the index (itself excluded)."""
-        original = self._by_hash.get(fingerprint.content_hash)
-        if original is not None and original != doc_id:
-            return DedupResult(original, self._entries[original].story_id, 1.0, exact=True)
-        best: tuple[float, float, str] | None = None
+    def neighbours(self, doc_id: str, fingerprint: Fingerprint) -> Neighbours:
+        """The indexed documents ``fingerprint`` duplicates (``doc_id`` itself excluded): an exact twin, else
+        every LSH candidate whose verified similarity reaches the threshold."""
+        twin = self._by_hash.get(fingerprint.content_hash)
+        if twin is not None and twin != doc_id:
+            return Neighbours(True, (twin,))
+        similar = []
         for candidate in self._lsh.query(self._minhash(fingerprint.signature)):
             if candidate == doc_id:
                 continue
             stored = self._shingles_of(candidate)
-            if stored is None:
-                continue
-            similarity = jaccard(fingerprint.shingles, stored)
-            # Highest similarity wins; on a tie, the earliest document.
-            key = (similarity, -self._entries[candidate].seen_at, candidate)
-            if similarity >= self.threshold and (best is None or key > best):
-                best = key
-        if best is None:
-            return DedupResult(None, doc_id, 0.0, exact=False)
-        similarity, _, candidate = best
-        return DedupResult(candidate, self._entries[candidate].story_id, similarity, exact=False)
+            if stored is not None and jaccard(fingerprint.shingles, stored) >= self.threshold:
+                similar.append(candidate)
+        return Neighbours(False, tuple(similar))
 
-    def add(self, entry: DedupEntry) -> None:
+    def add(self, entry: DedupEntry) -> list[str]:
+        """Index ``entry``; returns the ids evicted to make room (see ``evict``)."""
         if entry.doc_id in self._entries:
             self.remove(entry.doc_id)
         self._entries[entry.doc_id] = entry
         self._by_hash.setdefault(entry.content_hash, entry.doc_id)
-        self._lsh.insert(entry.doc_id, self._minhash(entry.signature), check_duplication=False)
-        self.evict(now=entry.seen_at)
+        if entry.remembered:
+            self._lsh.insert(entry.doc_id, self._minhash(entry.signature), check_duplication=False)
+        return self.evict(now=entry.seen_at)
 
     def remove(self, doc_id: str) -> None:
         entry = self._entries.pop(doc_id, None)
@@ -278,7 +279,8 @@ class DuplicateIndex:
             return
         if self._by_hash.get(entry.content_hash) == doc_id:
             del self._by_hash[entry.content_hash]
-        self._lsh.remove(doc_id)
+        if entry.remembered:
+            self._lsh.remove(doc_id)
 
     def evict(self, now: float) -> list[str]:
         """Forget entries beyond the size bound or older than the window; returns their ids."""
@@ -291,7 +293,97 @@ class DuplicateIndex:
             evicted.append(oldest_id)
         return evicted
 
-    def load(self, entries: Iterable[DedupEntry]) -> None:
-        """Rebuild from persisted entries, oldest first."""
-        for entry in entries:
-            self.add(entry)
+
+OrderKey = tuple[float, str]  # (event time, id): the smallest is its story's original
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    story_id: str
+    absorbed: tuple[str, ...]  # stories merged into ``story_id`` (including the one a new original took over)
+    moved: tuple[str, ...]  # documents that changed story: their ``story_id`` and ``duplicate_of`` are rewritten
+
+
+@dataclass(slots=True)
+class _Story:
+    original: OrderKey | None  # None once the original left the index: the story is settled
+    opened_at: float  # when its first member was decided (epoch seconds)
+    members: set[str] = field(default_factory=set)
+
+
+class Stories:
+    """Which story every indexed document belongs to; a story's id is its original's id.
+
+    A story is settled once ``settle_seconds`` have passed since its first member was decided (or once its
+    original left the index): it keeps its original, an earlier article joins it as a duplicate, and it is
+    not merged with other settled stories.
+    """
+
+    def __init__(self, settle_seconds: float) -> None:
+        self.settle_seconds = settle_seconds
+        self._story_of: dict[str, str] = {}
+        self._stories: dict[str, _Story] = {}
+
+    def story_of(self, doc_id: str) -> str | None:
+        return self._story_of.get(doc_id)
+
+    def members(self, story_id: str) -> set[str]:
+        story = self._stories.get(story_id)
+        return set(story.members) if story else set()
+
+    def restore(self, entry: DedupEntry) -> None:
+        """Put back a persisted member as it was decided."""
+        story = self._stories.get(entry.story_id)
+        if story is None:
+            story = self._stories[entry.story_id] = _Story(None, entry.seen_at)
+        story.opened_at = min(story.opened_at, entry.seen_at)
+        if entry.doc_id == entry.story_id:
+            story.original = (entry.event_time, entry.doc_id)
+        story.members.add(entry.doc_id)
+        self._story_of[entry.doc_id] = entry.story_id
+
+    def forget(self, doc_id: str) -> None:
+        story_id = self._story_of.pop(doc_id, None)
+        if story_id is None:
+            return
+        story = self._stories[story_id]
+        story.members.discard(doc_id)
+        if story_id == doc_id:
+            story.original = None
+        if not story.members:
+            del self._stories[story_id]
+
+    def _settled(self, story_id: str, now: float) -> bool:
+        story = self._stories[story_id]
+        return story.original is None or now - story.opened_at > self.settle_seconds
+
+    def _key(self, story_id: str) -> OrderKey:
+        original = self._stories[story_id].original
+        return original if original is not None else (float("-inf"), story_id)
+
+    def join(self, key: OrderKey, neighbour_stories: Iterable[str], now: float) -> Joined:
+        """Add the document ``key`` names (decided at ``now``) to the stories of its neighbours, merged, or
+        to a story of its own."""
+        doc_id = key[1]
+        touched = sorted(set(neighbour_stories))
+        settled = [story_id for story_id in touched if self._settled(story_id, now)]
+        if settled:
+            target = min(settled, key=self._key)
+            absorbed = [story_id for story_id in touched if story_id not in settled]
+        else:
+            target = min([key] + [self._key(story_id) for story_id in touched])[1]
+            absorbed = [story_id for story_id in touched if story_id != target]
+        story = self._stories.get(target)
+        if story is None:
+            story = self._stories[target] = _Story(key, now)
+        moved: list[str] = []
+        for story_id in absorbed:
+            old = self._stories.pop(story_id)
+            story.opened_at = min(story.opened_at, old.opened_at)
+            for member in sorted(old.members):
+                self._story_of[member] = target
+                moved.append(member)
+            story.members |= old.members
+        story.members.add(doc_id)
+        self._story_of[doc_id] = target
+        return Joined(target, tuple(absorbed), tuple(moved))
