@@ -172,6 +172,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_embedded(_settings(args), once=args.once)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from marsad.runner import run_serve
+
+    settings = _settings(args)
+    if not settings.elasticsearch_url:
+        raise UsageError("MARSAD_ELASTICSEARCH_URL is not set")
+    return run_serve(settings)
+
+
 def cmd_produce(args: argparse.Namespace) -> int:
     from marsad.producer import produce
 
@@ -231,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     store_option(run)
     run.add_argument("--rules")
     run.add_argument("--once", action="store_true", help="poll every source once, then stop")
+
+    serve = command("serve", cmd_serve, "serve the search page and the JSON API over Elasticsearch (read-only)")
+    serve.add_argument("--rules", help="alert rules YAML shown on the page (default config/alerts.yaml)")
 
     produce = command("produce", cmd_produce, "push raw articles to Kafka")
     produce.add_argument("--follow", action="store_true", help="keep following the sources")

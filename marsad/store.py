@@ -19,6 +19,7 @@ import numpy as np
 from marsad.search.fts import FullTextIndex
 from marsad.topics.records import Alert, DeadLetter, EnrichedDocument
 from marsad.workers.pipeline import Processed
+from marsad.workers.search import SearchHit
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 
 # The schema as a list of migrations: a store at ``PRAGMA user_version`` N gets migrations N+1.. applied at
@@ -89,17 +90,17 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         """A search hit as ``marsad search --json`` and the JSON API print it (in both modes)."""
         document = self.document
-        return {
-            "id": document.id,
-            "title": document.title,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-            "story_id": document.story_id,
-            "duplicate_of": document.duplicate_of,
-            "source": document.source,
-            "url": document.url,
-            "published_at": document.published_at,
-        }
+        return SearchHit(
+            id=document.id,
+            title=document.title,
+            score=round(self.score, 4),
+            snippet=self.snippet,
+            story_id=document.story_id,
+            duplicate_of=document.duplicate_of,
+            source=document.source,
+            url=document.url,
+            published_at=document.published_at,
+        ).model_dump()
 
 
 class Store:
@@ -269,6 +270,51 @@ class Store:
             if row:
                 results.append(SearchResult(EnrichedDocument.from_dict(json.loads(row[0])), hit.score, hit.snippet))
         return results
+
+    # Reads for the search page and the JSON API (marsad.search.backend) ---------------------------------
+
+    def ranked(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """(seq, score) of the best ``limit`` documents for the query, best first; no snippets."""
+        return self._fts.rank(query, limit)
+
+    def latest(self, limit: int) -> list[int]:
+        """The seq of the last ``limit`` documents written, newest first."""
+        return [seq for (seq,) in self._db.execute("SELECT seq FROM documents ORDER BY seq DESC LIMIT ?", (limit,))]
+
+    def snippet(self, seq: int, query: str) -> str:
+        return self._fts.snippet(seq, query)
+
+    def documents_by_seq(self, seqs: Sequence[int]) -> dict[int, EnrichedDocument]:
+        rows = self._db.execute(
+            "SELECT seq, document FROM documents WHERE seq IN (SELECT value FROM json_each(?))", (json.dumps(seqs),)
+        )
+        return {seq: EnrichedDocument.from_dict(json.loads(payload)) for seq, payload in rows}
+
+    def story(self, story_id: str) -> list[EnrichedDocument]:
+        rows = self._db.execute("SELECT document FROM documents WHERE story_id = ? ORDER BY seq", (story_id,))
+        return [EnrichedDocument.from_dict(json.loads(payload)) for (payload,) in rows]
+
+    def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT story_id, count(*) FROM documents WHERE story_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY story_id",
+            (json.dumps(story_ids),),
+        )
+        return dict(rows.fetchall())
+
+    def document_count(self) -> int:
+        (count,) = self._db.execute("SELECT count(*) FROM documents").fetchone()
+        return int(count)
+
+    def alerts_after(self, seq: int, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """(seq, alert) of the alerts written after ``seq``, oldest first."""
+        rows = self._db.execute("SELECT seq, alert FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
+        return [(number, json.loads(payload)) for number, payload in rows]
+
+    def last_alerts(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """(seq, alert) of the last ``limit`` alerts, oldest first."""
+        rows = self._db.execute("SELECT seq, alert FROM alerts ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
+        return [(number, json.loads(payload)) for number, payload in reversed(rows)]
 
 
 class _Transaction:

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # HTTP (search page, JSON API, /metrics) for `marsad run`
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    api_token: SecretStr | None = None  # when set, writes (POST /api/articles) need "Authorization: Bearer TOKEN"
+    max_push_bytes: int = 20_000_000  # largest POST /api/articles body, chunked or not (else 413)
 
     @model_validator(mode="before")
     @classmethod

@@ -405,6 +405,17 @@ class FullTextIndex:
     def search(self, query: str, limit: int) -> list[Hit]:
         """The best `limit` documents for the query, best first."""
         parsed = _parse_query(query)
+        return [self._hit(doc_key, score, parsed) for doc_key, score in self._rank(parsed, limit)]
+
+    def rank(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """`search` without snippets: (doc_key, score) of the best `limit` documents, best first."""
+        return self._rank(_parse_query(query), limit)
+
+    def snippet(self, doc_key: int, query: str) -> str:
+        """The highlighted snippet `search` gives the document for the query."""
+        return self._hit(doc_key, 0.0, _parse_query(query)).snippet
+
+    def _rank(self, parsed: _Query, limit: int) -> list[tuple[int, float]]:
         if limit <= 0 or not (parsed.terms or parsed.phrases):
             return []
         stats = self._field_stats()
@@ -417,7 +428,7 @@ class FullTextIndex:
                 self._add_phrase_scores(scores, phrase, stats, terms)
             combined = ((doc_key, _combine(fields)) for doc_key, fields in scores.items())
             ranked = heapq.nsmallest(limit, (hit for hit in combined if hit[1] > 0), key=lambda hit: (-hit[1], hit[0]))
-        return [self._hit(doc_key, score, parsed) for doc_key, score in ranked]
+        return ranked
 
     def _field_stats(self) -> dict[str, _FieldStats]:
         return {

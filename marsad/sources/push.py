@@ -14,7 +14,10 @@ def raw_inputs_from_push(body: bytes, *, source: str = "push") -> list[RawInput]
     single line is one record that validation will reject. ``source`` labels the positions, e.g.
     ``push:203.0.113.5``.
     """
-    records = split_json_document(body, source)
+    try:
+        records = split_json_document(body, source)
+    except RecursionError:  # nested too deep for the parser: one record, which validation refuses
+        return [RawInput(payload=body, position=SourcePosition(source=source))]
     if records is not None:
         return records
     lines = body.splitlines(keepends=True)
