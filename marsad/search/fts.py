@@ -54,7 +54,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from marsad.search.analyzer import CLITIC_PATTERNS, Token, analyze_index, analyze_query, index_terms, word_spans
+from marsad.search.analyzer import CLITIC_PATTERN_COUNT, Token, analyze_index, analyze_query, index_terms, word_spans
 
 TITLE_WEIGHT = 2.0
 K1 = 1.2
@@ -77,7 +77,7 @@ _FTS_UNSAFE = re.compile(r"[.,:;'\"_#*]")
 _FTS_SAFE = {char: chr(0xE000 + index) for index, char in enumerate(".,:;'\"_#*")}
 
 # Terms at one position at most: the token and one capture per clitic pattern.
-_MAX_TERMS_PER_POSITION = 1 + len(CLITIC_PATTERNS)
+_MAX_TERMS_PER_POSITION = 1 + CLITIC_PATTERN_COUNT
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS fts_documents (

