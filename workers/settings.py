@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +56,20 @@ class Settings(BaseSettings):
     elasticsearch_url: str | None = None
     elasticsearch_username: str | None = None
     elasticsearch_password: SecretStr | None = None
+    elasticsearch_api_key: SecretStr | None = None  # base64 "id:key", instead of a user and password
+    elasticsearch_ca_file: Path | None = None  # PEM CA that signed the https:// node's certificate
+    # Kafka security, passed to Faust/aiokafka and kafka-python alike
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_ca_file: Path | None = None  # PEM CA for SSL/SASL_SSL; the system's CAs when unset
+    # Largest message marsad sends (the broker's default message.max.bytes is 1,048,588 with headers): a
+    # prepared article over it is dead-lettered, a dead letter over it has its payload cut to fit.
+    kafka_max_message_bytes: int = 1_000_000
+    # A SIGKILLed worker's partitions move after the session timeout; heartbeats must come ~3x as often.
+    kafka_session_timeout_seconds: float = 10.0
+    kafka_heartbeat_interval_seconds: float = 3.0
     index_prefix: str = ""
     bulk_max_docs: int = 500
     bulk_max_bytes: int = 5_000_000

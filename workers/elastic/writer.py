@@ -9,6 +9,9 @@ Indices (``index_prefix`` in front of each):
   indexed). Created here, not from a template: it is the worker's private state, not searchable content.
 
 Every write is idempotent (fixed ``_id``s), so a batch whose acknowledgement was lost is simply written again.
+A document's dedup state is written last in its batch's commit sequence (``workers/kafka/commit.py``): it marks
+the document as committed, so ``documents`` (the decider's "already processed" lookup) returns only documents
+whose topics and alerts are done, and a batch redelivered after a crash completes what was left undone.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import asyncio
 import base64
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +29,7 @@ import numpy as np
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from marsad.topics.records import EnrichedDocument
+from marsad.topics.records import Alert, EnrichedDocument
 from marsad.workers import metrics
 from marsad.workers.elastic.templates import alerts_index, news_alias
 from marsad.workers.pipeline import Processed
@@ -41,22 +44,37 @@ STATE_MAPPING: dict[str, Any] = {
         "story_id": {"type": "keyword"},
         "content_hash": {"type": "keyword"},
         "seen_at": {"type": "double"},
+        "event_time": {"type": "double"},
         "remembered": {"type": "boolean"},
         "signature": {"type": "binary"},
         "shingles": {"type": "binary"},
     },
 }
-# Item statuses that retrying cannot fix: the document itself is refused (e.g. a mapping error).
-_PERMANENT_STATUSES = frozenset({400})
+# Statuses that retrying cannot fix: the document itself is refused (a mapping error, a request too large).
+# Everything else (429, 5xx, a blocked index, no connection) is retried with backoff until it is stored.
+_PERMANENT_STATUSES = frozenset({400, 413})
 
 
 def elastic_client(settings: Settings) -> Elasticsearch:
+    """The client, over HTTPS when the URL says so (verified against ``MARSAD_ELASTICSEARCH_CA_FILE`` when set,
+    else the system's CAs), authenticated by an API key or a user and password when they are set."""
     if settings.elasticsearch_url is None:
         raise ValueError("MARSAD_ELASTICSEARCH_URL is not set")
-    auth = None
-    if settings.elasticsearch_username and settings.elasticsearch_password:
-        auth = (settings.elasticsearch_username, settings.elasticsearch_password.get_secret_value())
-    return Elasticsearch(settings.elasticsearch_url, basic_auth=auth, request_timeout=30)
+    options: dict[str, Any] = {"request_timeout": 30}
+    if settings.elasticsearch_ca_file is not None:
+        options["ca_certs"] = str(settings.elasticsearch_ca_file)
+    if settings.elasticsearch_api_key is not None:
+        options["api_key"] = settings.elasticsearch_api_key.get_secret_value()
+    elif settings.elasticsearch_username and settings.elasticsearch_password:
+        options["basic_auth"] = (settings.elasticsearch_username, settings.elasticsearch_password.get_secret_value())
+    return Elasticsearch(settings.elasticsearch_url, **options)
+
+
+def is_transient(error: Exception) -> bool:
+    """Whether retrying can fix ``error``: no connection, a timeout, 429 or 5xx (not a refused request)."""
+    if isinstance(error, ApiError):
+        return error.status_code not in _PERMANENT_STATUSES
+    return isinstance(error, TransportError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,21 +130,34 @@ class ElasticWriter:
                     mappings=STATE_MAPPING,
                     settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
                 )
+                return
             except ApiError as error:
                 if error.error != "resource_already_exists_exception":
                     raise
+        # An index created by an older marsad: fields are only ever added, which a mapping update allows.
+        self.client.indices.put_mapping(index=self.names.state, properties=STATE_MAPPING["properties"])
 
     # Reads for the decider -------------------------------------------------------------------------
 
-    def documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
-        """Real-time (``mget``) lookup of already indexed documents."""
+    def known_documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
+        """Real-time (``mget``) lookup of committed documents: indexed, and their dedup state written (the last
+        step of a batch's commit sequence). A document indexed without its state is decided again."""
         if not ids:
             return {}
+        docs = [{"_index": self.names.documents, "_id": i} for i in ids] + [
+            {"_index": self.names.state, "_id": i, "_source": False} for i in ids
+        ]
         try:
-            response = self.client.mget(index=self.names.documents, ids=list(ids), source_excludes=list(DERIVED_FIELDS))
+            response = self.client.mget(docs=docs, source_excludes=list(DERIVED_FIELDS))
         except NotFoundError:
             return {}  # nothing indexed yet
-        return {doc["_id"]: EnrichedDocument.from_dict(doc["_source"]) for doc in response["docs"] if doc.get("found")}
+        found, state = response["docs"][: len(ids)], response["docs"][len(ids) :]
+        committed = {doc["_id"] for doc in state if doc.get("found")}
+        return {
+            doc["_id"]: EnrichedDocument.from_dict(doc["_source"])
+            for doc in found
+            if doc.get("found") and doc["_id"] in committed
+        }
 
     def shingles(self, doc_id: str) -> ShingleSet | None:
         try:
@@ -136,22 +167,13 @@ class ElasticWriter:
         return np.frombuffer(base64.b64decode(response["_source"]["shingles"]), dtype=np.uint32).copy()
 
     def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
-        """The most recent ``limit`` remembered documents seen at or after ``since``, oldest first."""
+        """The most recent ``limit`` documents decided at or after ``since``, oldest first."""
         self.client.indices.refresh(index=self.names.state)
         hits = helpers.scan(
             self.client,
             index=self.names.state,
-            query={
-                "query": {
-                    "bool": {
-                        "filter": [
-                            {"term": {"remembered": True}},
-                            {"range": {"seen_at": {"gte": since}}},
-                        ]
-                    }
-                }
-            },
-            _source_includes=["story_id", "content_hash", "signature", "seen_at"],
+            query={"query": {"range": {"seen_at": {"gte": since}}}},
+            _source_includes=["story_id", "content_hash", "signature", "seen_at", "event_time", "remembered"],
         )
         entries = [
             DedupEntry(
@@ -160,70 +182,100 @@ class ElasticWriter:
                 hit["_source"]["content_hash"],
                 np.frombuffer(base64.b64decode(hit["_source"]["signature"]), dtype=np.uint64).copy(),
                 hit["_source"]["seen_at"],
+                hit["_source"].get("event_time", hit["_source"]["seen_at"]),
+                hit["_source"]["remembered"],
             )
             for hit in hits
         ]
         entries.sort(key=lambda entry: (entry.seen_at, entry.doc_id))
         return entries[-limit:]
 
-    def fired_pairs(self) -> set[tuple[str, str]]:
+    def alerts(self) -> list[Alert]:
+        """Every stored alert."""
         if not self.client.indices.exists(index=self.names.alerts):
-            return set()
+            return []
         self.client.indices.refresh(index=self.names.alerts)
-        hits = helpers.scan(self.client, index=self.names.alerts, _source_includes=["rule", "story_id"])
-        return {(hit["_source"]["rule"], hit["_source"]["story_id"]) for hit in hits}
+        return [
+            Alert(source["rule"], source["doc_id"], source["story_id"], tuple(source["matched"]), source["fired_at"])
+            for source in (hit["_source"] for hit in helpers.scan(self.client, index=self.names.alerts))
+        ]
 
     # Writes ---------------------------------------------------------------------------------------
 
     def document_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
-        """Each new document and its dedup state (replays write nothing)."""
+        """Each new document, then the stored documents its decision moved to another story (replays write
+        nothing)."""
         actions: list[dict[str, Any]] = []
         for item in processed:
             if item.replay:
                 continue
-            document = item.document
             actions.append(
                 {
                     "_op_type": "index",
                     "_index": self.names.documents,
-                    "_id": document.id,
-                    "_source": search_source(document),
+                    "_id": item.document.id,
+                    "_source": search_source(item.document),
                 }
             )
+            actions.extend(
+                _update(self.names.documents, fix.doc_id, {"story_id": fix.story_id, "duplicate_of": fix.duplicate_of})
+                for fix in item.corrected
+            )
+        return actions
+
+    def state_actions(self, processed: Iterable[Processed], refused: Collection[str] = ()) -> list[dict[str, Any]]:
+        """Each new document's dedup state, except for ``refused`` documents (never indexed: nothing to find),
+        then the story of the documents its decision moved."""
+        actions: list[dict[str, Any]] = []
+        for item in processed:
+            if item.replay or item.document.id in refused:
+                continue
             actions.append(
                 {
                     "_op_type": "index",
                     "_index": self.names.state,
-                    "_id": document.id,
+                    "_id": item.document.id,
                     "_source": {
-                        "story_id": document.story_id,
-                        "content_hash": document.content_hash,
-                        "seen_at": _epoch(document.ingested_at),
+                        "story_id": item.document.story_id,
+                        "content_hash": item.document.content_hash,
+                        "seen_at": _epoch(item.document.ingested_at),
+                        "event_time": item.event_time,
                         "remembered": item.remembered,
                         "signature": _b64(item.fingerprint.signature),
                         "shingles": _b64(item.fingerprint.shingles),
                     },
                 }
             )
+            actions.extend(_update(self.names.state, fix.doc_id, {"story_id": fix.story_id}) for fix in item.corrected)
         return actions
 
     def alert_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
-        """Fired alerts, ``create``d under ``rule:story_id``: the first one stored wins, later ones are no-ops."""
-        return [
-            {
-                "_op_type": "create",
-                "_index": self.names.alerts,
-                "_id": f"{alert.rule}:{alert.story_id}",
-                "_source": alert.to_dict(),
-            }
-            for item in processed
-            for alert in item.fired
-        ]
+        """Per document: fired alerts, ``create``d under ``rule:story_id`` (the first one stored wins, later
+        ones are no-ops); withdrawn ones deleted; re-credited ones overwritten (``index``)."""
+        actions: list[dict[str, Any]] = []
+        for item in processed:
+            for op_type, alerts in (("create", item.fired), ("index", item.recredited)):
+                actions.extend(
+                    {
+                        "_op_type": op_type,
+                        "_index": self.names.alerts,
+                        "_id": f"{alert.rule}:{alert.story_id}",
+                        "_source": alert.to_dict(),
+                    }
+                    for alert in alerts
+                )
+            actions.extend(
+                {"_op_type": "delete", "_index": self.names.alerts, "_id": f"{rule}:{story_id}"}
+                for rule, story_id in item.withdrawn
+            )
+        return actions
 
     async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
         """Bulk-write until every action is acknowledged, retrying failures with capped exponential backoff.
 
-        Returns the actions refused for good (status 400); all others are stored when this returns.
+        Returns the actions refused for good (400, 413), at most one per document id; all others are stored
+        when this returns. A bulk request refused as a whole is retried one action at a time, so that only
+        the action at fault is refused.
         """
         pending, refused, attempt = actions, [], 0
         while pending:
@@ -236,12 +288,16 @@ class ElasticWriter:
                     "bulk write: %d actions failed (attempt %d), retrying in %.1f s", len(pending), attempt, delay
                 )
                 await asyncio.sleep(delay)
-        return refused
+        unique: dict[str, Refused] = {}
+        for item in refused:
+            unique.setdefault(item.doc_id, item)
+        return list(unique.values())
 
     def _bulk_once(self, actions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Refused]]:
         """One pass over ``actions``: the ones to retry, and the ones refused for good."""
         retry: list[dict[str, Any]] = []
         refused: list[Refused] = []
+        whole: list[dict[str, Any]] = []  # in a request refused as a whole: to be tried one by one
         results = helpers.streaming_bulk(
             self.client,
             actions,
@@ -259,10 +315,15 @@ class ElasticWriter:
                 status = result.get("status")
                 if op_type == "create" and status == 409:
                     continue  # the alert is already stored: this (rule, story) fired before
-                if status in _PERMANENT_STATUSES:
+                if op_type in ("update", "delete") and status == 404:
+                    continue  # nothing to correct: never stored (refused), or already withdrawn
+                if status in _PERMANENT_STATUSES and "exception" in result and len(actions) > 1:
+                    whole.append(action)
+                elif status in _PERMANENT_STATUSES:
                     metrics.BULK_FAILURES.labels("refused").inc()
                     reason = json.dumps(result.get("error"), ensure_ascii=False)
-                    refused.append(Refused(action["_index"], action["_id"], action["_source"], reason))
+                    source = action.get("_source", action.get("doc", {}))
+                    refused.append(Refused(action["_index"], action["_id"], source, reason))
                 else:
                     metrics.BULK_FAILURES.labels("retried").inc()
                     retry.append(action)
@@ -270,7 +331,15 @@ class ElasticWriter:
             metrics.BULK_FAILURES.labels("unreachable").inc()
             log.warning("bulk write: Elasticsearch unreachable: %s", error)
             return actions, []
+        for action in whole:
+            action_retry, action_refused = self._bulk_once([action])
+            retry.extend(action_retry)
+            refused.extend(action_refused)
         return retry, refused
+
+
+def _update(index: str, doc_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return {"_op_type": "update", "_index": index, "_id": doc_id, "doc": fields}
 
 
 def _epoch(iso_time: str) -> float:

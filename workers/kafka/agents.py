@@ -6,14 +6,21 @@ Two agents, the pipeline's two halves (``workers/pipeline.py``):
                       │ dead letters ─▶ articles.dlq                    then articles.enriched, alerts
 
 - ``prepare_agent`` runs on every raw partition of every worker: validate, clean, normalize, fingerprint,
-  tag, match rules (the heavy, stateless half). Raw events are acked once their outcome is on Kafka.
+  tag, match rules (the heavy, stateless half). Raw events are acked once their outcome is on Kafka. A record
+  that fails anywhere, or whose prepared message would exceed ``MARSAD_KAFKA_MAX_MESSAGE_BYTES``, is
+  dead-lettered alone.
 - ``decide_agent`` consumes the single ``articles.prepared`` partition, which Kafka gives to exactly one
   worker of the group, so near-duplicates from any raw partition meet in one LSH index and an alert fires
   once per (rule, story). On (re)assignment its state is rebuilt from Elasticsearch (``workers/elastic/writer.py``).
-  Per batch: documents and dedup state to Elasticsearch, then documents and fired alerts to their topics,
-  then alerts to Elasticsearch, and only then are the events acked. A failed bulk write is retried with
-  backoff while the batch stays unacked, so a crash or a stop meanwhile redelivers it. Batches are stored one
-  at a time, in order, but the next batch is decided while the previous one is being stored.
+  Each decided batch goes through the commit sequence (``workers/kafka/commit.py``); batches are committed one
+  at a time, in order, but the next batch is decided while the previous one is being committed.
+
+Failures: Elasticsearch or Kafka unreachable or overloaded (connection errors, 429, 5xx) are retried with
+capped backoff inside the agent, which stops consuming meanwhile (Faust's bounded stream buffer then pauses
+fetching): nothing is acked, nothing is lost, and ``marsad_worker_retrying`` says so. Any other exception that
+escapes an agent stops the worker with a non-zero exit status (``mode.CrashingSupervisor``) rather than letting
+Faust restart the agent past its unacked batch: a supervisor (Compose's ``restart``, systemd, Kubernetes)
+starts it again, and Kafka redelivers from the last committed offset.
 
 Both agents use ``noack_take``: Faust's ``take`` acks its buffer in a ``finally``, even when the batch failed.
 """
@@ -24,30 +31,32 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import faust
+import mode
 from faust.types import TP, EventT, StreamT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, TopicSpec
-from marsad.topics.records import DeadLetter, EnrichedDocument, RawInput
+from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
 from marsad.workers.build import build_decider, build_enricher
 from marsad.workers.elastic.templates import install_templates
-from marsad.workers.elastic.writer import ElasticWriter, Refused, elastic_client
-from marsad.workers.kafka.admin import ensure_topics
+from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
+from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_options
+from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
 from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
 from marsad.workers.outcomes import account
-from marsad.workers.pipeline import Enricher, Processed, StoryDecider, iso, utc_now
+from marsad.workers.pipeline import Enricher, Prepared, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
 from marsad.workers.stages.alerts import AlertRule
-from marsad.workers.stages.dedup import ShingleSet
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DecideState:
@@ -57,45 +66,30 @@ class DecideState:
         self._settings = settings
         self._writer = writer
         self._rules = rules
-        self._known: dict[str, EnrichedDocument] = {}
-        # The last batch's new documents: it may still be being stored while the next one is decided.
-        self._unstored: dict[str, EnrichedDocument] = {}
         self.decider: StoryDecider | None = None
-
-    def _lookup(self, doc_id: str) -> EnrichedDocument | None:
-        return self._known.get(doc_id)
-
-    def _shingles(self, doc_id: str) -> ShingleSet | None:
-        return self._writer.shingles(doc_id)
 
     def rebuild(self) -> StoryDecider:
         started = time.perf_counter()
-        settings = self._settings
-        decider = build_decider(settings, self._lookup, self._shingles, self._writer.fired_pairs())
-        window = settings.dedup_window_days * 86_400
-        decider.index.load(self._writer.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries))
+        decider = build_decider(self._settings, self._writer)
         metrics.DECIDER_REBUILDS.observe(time.perf_counter() - started)
         log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
         return decider
 
-    def decide_batch(self, payloads: Sequence[bytes]) -> Decided:
+    def decide_batch(self, payloads: Sequence[tuple[bytes, SourcePosition]]) -> Decided:
         """Runs in a thread: reads Elasticsearch (known ids, candidates' shingles) while deciding, and encodes
-        the batch's writes there too, off the event loop."""
-        batch = [decode_prepared(payload, self._rules) for payload in payloads]
+        the batch's writes there too, off the event loop. A payload that cannot be decoded is dead-lettered."""
+        batch: list[Prepared] = []
+        dead: list[DeadLetter] = []
+        for payload, position in payloads:
+            try:
+                batch.append(decode_prepared(payload, self._rules))
+            except Exception as error:  # e.g. a rule removed from the rules file since it was prepared
+                reason = f"cannot decode prepared article: {type(error).__name__}: {error}"
+                dead.append(DeadLetter("decide", reason, payload, position, iso(utc_now())))
         if self.decider is None:
             self.decider = self.rebuild()
-            self._unstored = {}  # a batch still being stored at a revocation may never be: it is redelivered
-        ids = [prepared.article.id for prepared in batch]
-        self._known = self._writer.documents(ids) | {i: self._unstored[i] for i in ids if i in self._unstored}
-        now = utc_now()
-        processed = []
-        for prepared in batch:
-            item = self.decider.decide(prepared, now)
-            if not item.replay:
-                self._known[item.document.id] = item.document  # a repeat later in this batch is a replay
-            processed.append(item)
+        processed = self.decider.decide_batch(batch, utc_now())
         metrics.DEDUP_INDEX_ENTRIES.set(len(self.decider.index))
-        self._unstored = {item.document.id: item.document for item in processed if not item.replay}
         messages = [
             Outgoing(
                 item.document.id, _json(item.document.to_dict()), tuple(_json(alert.to_dict()) for alert in item.fired)
@@ -103,47 +97,47 @@ class DecideState:
             for item in processed
             if not item.replay
         ]
+        writer = self._writer
         return Decided(
-            processed, self._writer.document_actions(processed), self._writer.alert_actions(processed), messages
+            processed,
+            writer.document_actions(processed),
+            writer.alert_actions(processed),
+            writer.state_actions(processed),
+            messages,
+            dead,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """A new document's Kafka messages: the enriched document and the alerts it fired."""
-
-    doc_id: str
-    enriched: bytes
-    alerts: tuple[bytes, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """A decided batch, with everything it has to write already encoded."""
-
-    processed: list[Processed]
-    document_actions: list[dict[str, Any]]
-    alert_actions: list[dict[str, Any]]
-    messages: list[Outgoing]
 
 
 def _json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def _prepare_batch(enricher: Enricher, raws: Sequence[RawInput]) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
+def _prepare_batch(
+    enricher: Enricher, raws: Sequence[RawInput], max_message_bytes: int
+) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
     """Runs in a thread: the prepared topic's (key, value) messages, and the dead letters."""
     prepared: list[tuple[bytes, bytes]] = []
-    dead: list[bytes] = []
     letters: list[DeadLetter] = []
-    for outcome in enricher.prepare(raws, utc_now()):
+    for raw, outcome in zip(raws, enricher.prepare(raws, utc_now()), strict=True):
         if isinstance(outcome, DeadLetter):
             letters.append(outcome)
-            dead.append(encode_dead_letter(outcome))
-        else:
-            prepared.append((outcome.article.id.encode("utf-8"), encode_prepared(outcome)))
+            continue
+        try:
+            value = encode_prepared(outcome)
+        except Exception as error:  # one record's failure must not cost the batch
+            reason = f"cannot encode prepared article: {type(error).__name__}: {error}"
+            letters.append(DeadLetter("prepare", reason, raw.payload, raw.position, iso(utc_now())))
+            continue
+        if len(value) > max_message_bytes:
+            reason = (
+                f"prepared article too large for Kafka: {len(value)} bytes > {max_message_bytes}"
+                " (MARSAD_KAFKA_MAX_MESSAGE_BYTES)"
+            )
+            letters.append(DeadLetter("prepare", reason, raw.payload, raw.position, iso(utc_now())))
+            continue
+        prepared.append((outcome.article.id.encode("utf-8"), value))
     account([], letters)
-    return prepared, dead
+    return prepared, [encode_dead_letter(letter, max_message_bytes) for letter in letters]
 
 
 def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
@@ -164,11 +158,49 @@ async def _delivered(sends: Sequence[Awaitable[Awaitable[Any]]]) -> None:
     await asyncio.gather(*futures)
 
 
+class FaustPublisher:
+    """The commit sequence's ``Publisher`` over the app's topics."""
+
+    def __init__(self, topics: dict[TopicSpec, faust.TopicT]) -> None:
+        self._topics = topics
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        await _delivered([self._topics[m.topic].send(key=m.key, value=m.value) for m in messages])
+
+
+async def retry_transient(
+    operation: str, attempt: Callable[[], Awaitable[T]], settings: Settings, on_failure: Callable[[], Awaitable[None]]
+) -> T:
+    """``attempt()`` until it succeeds, waiting with capped exponential backoff after each transient failure
+    (``is_transient``) and calling ``on_failure`` first; any other exception propagates."""
+    failures = 0
+    while True:
+        try:
+            result = await attempt()
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            failures += 1
+            metrics.TRANSIENT_FAILURES.labels(operation).inc()
+            metrics.RETRYING.labels(operation).set(1)
+            delay = min(settings.bulk_retry_max_seconds, settings.bulk_retry_initial_seconds * 2 ** (failures - 1))
+            log.warning("%s failed (%s: %s), retrying in %.1f s", operation, type(error).__name__, error, delay)
+            await on_failure()
+            await asyncio.sleep(delay)
+            continue
+        metrics.RETRYING.labels(operation).set(0)
+        return result
+
+
 def _unacked_batches(stream: StreamT[Any], settings: Settings) -> AsyncIterator[list[EventT[Any]]]:
     """Batches by count and time whose events the caller acks itself, once their outcome is stored."""
     assert isinstance(stream, faust.Stream)
     # noack_take buffers the events themselves (its annotation says values).
     return cast(AsyncIterator[list[EventT[Any]]], stream.noack_take(settings.bulk_max_docs, settings.bulk_max_seconds))
+
+
+def _position(event: EventT[Any]) -> SourcePosition:
+    return kafka_position(event.message.topic, event.message.partition, event.message.offset)
 
 
 def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> faust.App:
@@ -177,6 +209,11 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
     app = faust.App(
         settings.consumer_group,
         broker=[f"kafka://{host.strip()}" for host in settings.kafka_bootstrap.split(",")],
+        broker_credentials=faust_credentials(settings),
+        # A SIGKILLed worker's partitions move once its session times out (Faust's default is 60 s); a
+        # clean stop leaves the group at once.
+        broker_session_timeout=settings.kafka_session_timeout_seconds,
+        broker_heartbeat_interval=settings.kafka_heartbeat_interval_seconds,
         store="memory://",
         autodiscover=False,
         producer_acks=-1,
@@ -184,6 +221,8 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         # in flight per broker, so the worker sent one article per round trip.
         producer_max_batch_size=512 * 1024,
         producer_linger_ms=5,
+        # Room for the largest message marsad sends plus the record's own overhead.
+        producer_max_request_size=settings.kafka_max_message_bytes + 64 * 1024,
         # Per partition and fetch; the 1 MB default (~65 prepared articles) starved the decide agent's batches.
         consumer_max_fetch_size=8 * 1024 * 1024,
         consumer_auto_offset_reset="earliest",
@@ -192,14 +231,16 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         # unreachable Elasticsearch never gets acked, so it would hang there. Not waiting is safe: only acked
         # offsets are ever committed, and every write is idempotent.
         stream_wait_empty=False,
+        # An agent that raises stops the worker (exit status 1) instead of being restarted past its batch.
+        agent_supervisor=mode.CrashingSupervisor,
         web_enabled=True,
         web_bind=settings.http_host,
         web_host=settings.http_host,
         web_port=settings.http_port,
     )
-    raw, prepared_topic = _topic(app, RAW, prefix), _topic(app, PREPARED, prefix)
-    enriched, alerts, dlq = _topic(app, ENRICHED, prefix), _topic(app, ALERTS, prefix), _topic(app, DLQ, prefix)
+    topics = {spec: _topic(app, spec, prefix) for spec in (RAW, PREPARED, ENRICHED, ALERTS, DLQ)}
     state = DecideState(settings, writer, {rule.id: rule for rule in enricher.rules.rules})
+    sequence = worker_sequence(writer, FaustPublisher(topics), settings.kafka_max_message_bytes)
     decide_partition = TP(PREPARED.name(prefix), 0)
 
     # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
@@ -209,86 +250,69 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         if decide_partition in revoked:
             state.decider = None  # another worker may own it next: rebuild from Elasticsearch on return
 
-    @app.agent(raw)
+    @app.agent(topics[RAW])
     async def prepare_agent(stream: StreamT[Any]) -> None:
         async for events in _unacked_batches(stream, settings):
             metrics.KAFKA_BATCH_SIZE.labels("prepare").observe(len(events))
             raws = [
-                RawInput(
-                    event.value or b"",
-                    kafka_position(event.message.topic, event.message.partition, event.message.offset),
-                )
-                for event in events
+                RawInput(event.value or b"", _position(event), appended_at=event.message.timestamp) for event in events
             ]
             started = time.perf_counter()
-            prepared, dead = await asyncio.to_thread(_prepare_batch, enricher, raws)
+            prepared, dead = await asyncio.to_thread(_prepare_batch, enricher, raws, settings.kafka_max_message_bytes)
             metrics.BATCH_DURATION.labels("prepare").observe(time.perf_counter() - started)
             await _delivered(
-                [prepared_topic.send(key=key, value=value) for key, value in prepared]
-                + [dlq.send(value=value) for value in dead]
+                [topics[PREPARED].send(key=key, value=value) for key, value in prepared]
+                + [topics[DLQ].send(value=value) for value in dead]
             )
             for event in events:
                 await stream.ack(event)
 
-    async def store(stream: StreamT[Any], events: list[EventT[Any]], batch: Decided) -> None:
-        started = time.perf_counter()
-        refused = await writer.write(batch.document_actions)
-        refused_ids = {item.doc_id for item in refused}
-        letters = [_index_dead_letter(item, events) for item in refused]
-        sends = [dlq.send(value=encode_dead_letter(letter)) for letter in letters]
-        for message in batch.messages:
-            if message.doc_id in refused_ids:
-                continue
-            key = message.doc_id.encode("utf-8")
-            sends.append(enriched.send(key=key, value=message.enriched))
-            sends.extend(alerts.send(key=key, value=value) for value in message.alerts)
-        await _delivered(sends)
-        # Stored last: a rebuilt decider treats a (rule, story) in the alerts index as fired, so an alert
-        # must be on the topic before it gets there. A crash in between can repeat it on the topic (never
-        # in the index); a crash before leaves neither, and the redelivered batch fires it again.
-        for refused_alert in await writer.write(batch.alert_actions):
-            metrics.REJECTS.labels("index").inc()
-            log.error("Elasticsearch refused alert %s: %s", refused_alert.doc_id, refused_alert.reason)
-        for event in events:
-            await stream.ack(event)
-        metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - started)
-        account([item for item in batch.processed if item.document.id not in refused_ids], letters)
-
-    @app.agent(prepared_topic)
+    @app.agent(topics[PREPARED])
     async def decide_agent(stream: StreamT[Any]) -> None:
-        storing: asyncio.Task[None] | None = None
+        committing: asyncio.Task[None] | None = None
+
+        async def after_failure() -> None:
+            # The decider may be half way through the batch: rebuild it from Elasticsearch, once the batch
+            # being committed (which retries by itself) is stored there.
+            if committing is not None:
+                await committing
+            state.decider = None
+
         async for events in _unacked_batches(stream, settings):
             metrics.KAFKA_BATCH_SIZE.labels("decide").observe(len(events))
             started = time.perf_counter()
-            # Decided while the previous batch is being stored: Elasticsearch indexes on the other core meanwhile.
-            batch = await asyncio.to_thread(state.decide_batch, [event.value for event in events])
+            payloads = [(event.value or b"", _position(event)) for event in events]
+            # Decided while the previous batch is being committed: Elasticsearch indexes on the other core meanwhile.
+            decided = await retry_transient(
+                "decide", partial(asyncio.to_thread, state.decide_batch, payloads), settings, after_failure
+            )
             metrics.BATCH_DURATION.labels("decide").observe(time.perf_counter() - started)
-            if storing is not None:
-                await storing  # one batch stored at a time, in order; re-raises its failure
-            storing = asyncio.create_task(store(stream, events, batch))
-            storing.add_done_callback(_log_failure)
+            if committing is not None:
+                await committing  # one batch committed at a time, in order; re-raises its failure
+
+            async def ack(events: list[EventT[Any]] = events) -> None:
+                for event in events:
+                    await stream.ack(event)
+
+            positions = {
+                event.key.decode("utf-8", errors="replace"): _position(event)
+                for event in events
+                if isinstance(event.key, bytes)
+            }
+            committing = asyncio.create_task(sequence.run(CommitBatch(decided, positions, ack)))
+            committing.add_done_callback(_log_failure)
 
     @app.page("/metrics")
     async def metrics_page(view: View, request: Request) -> Response:
-        return view.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+        return view.bytes(generate_latest(metrics.default.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     return app
-
-
-def _index_dead_letter(refused: Refused, events: Sequence[EventT]) -> DeadLetter:
-    """A document Elasticsearch refused for good, dead-lettered at the position of its prepared event."""
-    event = next((e for e in events if e.key == refused.doc_id.encode("utf-8")), events[0])
-    position = kafka_position(event.message.topic, event.message.partition, event.message.offset)
-    payload = json.dumps(refused.source, ensure_ascii=False).encode("utf-8")
-    return DeadLetter(
-        "index", f"refused by Elasticsearch ({refused.index}): {refused.reason}", payload, position, iso(utc_now())
-    )
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
     """At once, not only when the next batch awaits the task (none may come for a while)."""
     if not task.cancelled() and task.exception() is not None:
-        log.error("storing a decided batch failed", exc_info=task.exception())
+        log.error("committing a decided batch failed", exc_info=task.exception())
 
 
 def run_worker(settings: Settings) -> None:
@@ -296,7 +320,7 @@ def run_worker(settings: Settings) -> None:
     if not settings.distributed:
         raise SystemExit("marsad worker needs MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL")
     assert settings.kafka_bootstrap is not None
-    ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+    ensure_topics(settings.kafka_bootstrap, settings.topic_prefix, options=kafka_options(settings))
     client = elastic_client(settings)
     install_templates(client, settings.index_prefix)
     writer = ElasticWriter(client, settings)

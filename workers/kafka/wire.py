@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
@@ -59,11 +59,35 @@ def decode_prepared(payload: bytes, rules: dict[str, AlertRule]) -> Prepared:
     )
 
 
-def encode_dead_letter(letter: DeadLetter) -> bytes:
-    """``DeadLetter.to_dict()`` plus the exact original bytes in base64 (``payload`` is lossy for bad UTF-8)."""
-    data = letter.to_dict()
-    data["payload_base64"] = base64.b64encode(letter.payload).decode("ascii")
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+# Long enough for any reason marsad writes; Elasticsearch's error for one refused document can be longer.
+MAX_REASON_CHARS = 4_000
+
+
+def encode_dead_letter(letter: DeadLetter, max_bytes: int) -> bytes:
+    """``DeadLetter.to_dict()`` plus the exact original bytes in base64 (``payload`` is lossy for bad UTF-8),
+    never over ``max_bytes`` (the topic's message limit): a payload too big is cut to fit, and the message
+    says so (``payload_truncated``: true, ``payload_bytes``: the full size)."""
+    if len(letter.reason) > MAX_REASON_CHARS:
+        letter = replace(letter, reason=letter.reason[:MAX_REASON_CHARS] + "…")
+    payload, keep = letter.payload, len(letter.payload)
+    while True:
+        data = replace(letter, payload=payload[:keep]).to_dict()
+        data["payload_base64"] = base64.b64encode(payload[:keep]).decode("ascii")
+        if keep < len(payload):
+            data["payload_truncated"] = True
+            data["payload_bytes"] = len(payload)
+        encoded = json_bytes(data)
+        if len(encoded) <= max_bytes or keep == 0:
+            return encoded
+        keep = int(keep * max_bytes / len(encoded) * 0.9)
+
+
+def json_bytes(data: dict[str, Any]) -> bytes:
+    """UTF-8 JSON; a string that is not valid Unicode (a lone surrogate in an error message) is escaped."""
+    try:
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data).encode("ascii")
 
 
 def kafka_position(topic: str, partition: int, offset: int) -> SourcePosition:

@@ -1,0 +1,170 @@
+"""The decide agent's commit sequence: what a decided batch writes, in which order, and when it is acked.
+
+A ``CommitSequence`` is a list of named steps run in order over one ``CommitBatch``, each waiting until the
+previous one is acknowledged; a step that raises stops the sequence, so the batch is never acked and Kafka
+redelivers it. The worker's steps (``worker_sequence``):
+
+1. ``documents``: the new documents to Elasticsearch; each one it refuses for good becomes a dead letter;
+2. ``topics``: enriched documents, fired alerts and dead letters to Kafka, waiting until delivered;
+3. ``alerts``: the fired alerts to Elasticsearch, created under ``rule:story_id`` (never stored twice);
+4. ``state``: each stored document's dedup state, which marks it committed: the decider's lookup of
+   already-processed documents (``ElasticWriter.documents``) returns only documents with their state;
+5. ``acks``: the batch's events, whose offsets Faust may then commit;
+6. ``account``: metrics and alert log lines.
+
+Why this order: a batch stopped anywhere before ``state`` (SIGKILL, SIGTERM while Elasticsearch is down) is
+redelivered and decided again as new, not as a replay, so what was not done is done then: the alerts go to
+the topic and the index (the index keeps one per (rule, story); the topic may repeat one that was sent but
+not yet stored), and documents are rewritten under the same ids. Alerts reach the topic before the index
+because a rebuilt decider counts a (rule, story) in the index as fired.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, TopicSpec
+from marsad.topics.records import DeadLetter, SourcePosition
+from marsad.workers import metrics
+from marsad.workers.elastic.writer import Refused
+from marsad.workers.kafka.wire import encode_dead_letter
+from marsad.workers.outcomes import account
+from marsad.workers.pipeline import Processed, iso, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A new document's Kafka messages: the enriched document and the alerts it fired."""
+
+    doc_id: str
+    enriched: bytes
+    alerts: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decided batch, with everything it has to write already encoded."""
+
+    processed: list[Processed]
+    document_actions: list[dict[str, Any]]
+    alert_actions: list[dict[str, Any]]
+    state_actions: list[dict[str, Any]]
+    messages: list[Outgoing]
+    dead_letters: list[DeadLetter] = field(default_factory=list)  # records the decide step could not use
+
+
+@dataclass(slots=True)
+class CommitBatch:
+    """One decided batch on its way through the sequence: what the steps read, and what they add."""
+
+    decided: Decided
+    positions: Mapping[str, SourcePosition]  # document id -> its prepared event, for dead letters
+    ack: Callable[[], Awaitable[None]]
+    refused: list[Refused] = field(default_factory=list)  # documents Elasticsearch refused for good
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.dead_letters.extend(self.decided.dead_letters)
+
+
+Step = Callable[[CommitBatch], Awaitable[None]]
+
+
+class CommitSequence:
+    """Named steps run in order over a batch; the first failure stops it (the batch stays unacked)."""
+
+    def __init__(self, steps: Sequence[tuple[str, Step]]) -> None:
+        self.steps = list(steps)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.steps]
+
+    async def run(self, batch: CommitBatch) -> None:
+        for name, step in self.steps:
+            started = time.perf_counter()
+            await step(batch)
+            metrics.COMMIT_STEP_DURATION.labels(name).observe(time.perf_counter() - started)
+
+
+class DocumentStore(Protocol):
+    """Elasticsearch as the sequence writes to it (``ElasticWriter``)."""
+
+    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
+        """Every action stored (retrying transient failures) except those returned, refused for good."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    topic: TopicSpec
+    key: bytes | None
+    value: bytes
+
+
+class Publisher(Protocol):
+    """Kafka as the sequence writes to it."""
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        """Returns once Kafka acknowledged every message."""
+        ...
+
+
+def worker_sequence(store: DocumentStore, publisher: Publisher, max_message_bytes: int) -> CommitSequence:
+    """The distributed worker's sequence (see the module's docstring for the order and why)."""
+
+    async def documents(batch: CommitBatch) -> None:
+        batch.refused = await store.write(batch.decided.document_actions)
+        batch.dead_letters.extend(_index_dead_letter(item, batch.positions) for item in batch.refused)
+
+    async def topics(batch: CommitBatch) -> None:
+        refused = {item.doc_id for item in batch.refused}
+        messages = [Message(DLQ, None, encode_dead_letter(letter, max_message_bytes)) for letter in batch.dead_letters]
+        for outgoing in batch.decided.messages:
+            key = outgoing.doc_id.encode("utf-8")
+            if outgoing.doc_id not in refused:
+                messages.append(Message(ENRICHED, key, outgoing.enriched))
+            # A refused document's alerts still go out: the article's text is in the dead-letter stream.
+            messages.extend(Message(ALERTS, key, value) for value in outgoing.alerts)
+        await publisher.publish(messages)
+
+    async def alerts(batch: CommitBatch) -> None:
+        refused = await store.write(batch.decided.alert_actions)
+        letters = [_index_dead_letter(alert, batch.positions) for alert in refused]  # not rejected articles
+        await publisher.publish([Message(DLQ, None, encode_dead_letter(item, max_message_bytes)) for item in letters])
+
+    async def state(batch: CommitBatch) -> None:
+        refused = {item.doc_id for item in batch.refused}
+        await store.write([action for action in batch.decided.state_actions if action["_id"] not in refused])
+
+    async def acks(batch: CommitBatch) -> None:
+        await batch.ack()
+
+    async def report(batch: CommitBatch) -> None:
+        refused = {item.doc_id for item in batch.refused}
+        account([item for item in batch.decided.processed if item.document.id not in refused], batch.dead_letters)
+
+    return CommitSequence(
+        [
+            ("documents", documents),
+            ("topics", topics),
+            ("alerts", alerts),
+            ("state", state),
+            ("acks", acks),
+            ("account", report),
+        ]
+    )
+
+
+def _index_dead_letter(refused: Refused, positions: Mapping[str, SourcePosition]) -> DeadLetter:
+    """A document (or alert) Elasticsearch refused for good, at the position of its prepared event."""
+    doc_id = refused.source.get("doc_id", refused.doc_id)  # an alert's _id is rule:story_id
+    position = positions.get(doc_id) or next(iter(positions.values()))
+    payload = json.dumps(refused.source, ensure_ascii=False).encode("utf-8", errors="backslashreplace")
+    return DeadLetter(
+        "index", f"refused by Elasticsearch ({refused.index}): {refused.reason}", payload, position, iso(utc_now())
+    )
