@@ -242,13 +242,8 @@ class Store:
             yield EnrichedDocument.from_dict(json.loads(payload))
 
     def alerts(self) -> list[Alert]:
-        alerts = []
-        for (payload,) in self._db.execute("SELECT alert FROM alerts ORDER BY seq"):
-            data = json.loads(payload)
-            alerts.append(
-                Alert(data["rule"], data["doc_id"], data["story_id"], tuple(data["matched"]), data["fired_at"])
-            )
-        return alerts
+        rows = self._db.execute("SELECT alert FROM alerts ORDER BY seq")
+        return [Alert.from_dict(json.loads(payload)) for (payload,) in rows]
 
     def rejects(self) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT reason, source, payload, detail FROM rejects ORDER BY seq")

@@ -108,6 +108,10 @@ class Alert:
         data["matched"] = list(self.matched)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Alert:
+        return cls(data["rule"], data["doc_id"], data["story_id"], tuple(data["matched"]), data["fired_at"])
+
 
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
