@@ -11,7 +11,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,7 +79,7 @@ LIVE_ARTICLE = {
 }
 
 
-def jsonl(*records: dict[str, object]) -> bytes:
+def jsonl(*records: Mapping[str, object]) -> bytes:
     return "\n".join(json.dumps(record, ensure_ascii=False) for record in records).encode()
 
 

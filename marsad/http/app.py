@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
@@ -103,11 +103,10 @@ def _is_http_url(value: str | None) -> bool:
 BEARER = HTTPBearer(auto_error=False, description="MARSAD_API_TOKEN, required for writes when set")
 
 
-def _bearer_guard(settings: Settings) -> Callable[[HTTPAuthorizationCredentials | None], None]:
+def _bearer_guard(token: SecretStr) -> Callable[[HTTPAuthorizationCredentials | None], None]:
+    expected = token.get_secret_value().encode()
+
     def guard(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
-        if settings.api_token is None:
-            return
-        expected = settings.api_token.get_secret_value().encode()
         if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected):
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
@@ -252,7 +251,8 @@ def create_app(
             "/api/articles",
             tags=["ingest"],
             status_code=202,
-            dependencies=[Depends(_bearer_guard(settings))],
+            # The OpenAPI description names the bearer scheme only where a token is required.
+            dependencies=[Depends(_bearer_guard(settings.api_token))] if settings.api_token else [],
             responses={401: {"model": Problem}, 413: {"model": Problem}},
             openapi_extra={
                 "requestBody": {
