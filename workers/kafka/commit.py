@@ -10,7 +10,9 @@ redelivers it. The worker's steps (``worker_sequence``):
 4. ``state``: each stored document's dedup state, which marks it committed: the decider's lookup of
    already-processed documents (``ElasticWriter.documents``) returns only documents with their state;
 5. ``acks``: the batch's events, whose offsets Faust may then commit;
-6. ``account``: metrics and alert log lines.
+6. ``notify``: each alert its rule's ``realert`` let through (decided by ``route``, right after ``documents``)
+   to its log and webhook channels (``workers/alerting.py``);
+7. ``account``: metrics.
 
 Why this order: a batch stopped anywhere before ``state`` (SIGKILL, SIGTERM while Elasticsearch is down) is
 redelivered and decided again as new, not as a replay, so what was not done is done then: the alerts go to
@@ -30,10 +32,11 @@ from typing import Any, Protocol
 from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, TopicSpec
 from marsad.topics.records import DeadLetter, SourcePosition
 from marsad.workers import metrics
+from marsad.workers.alerting import Notice
 from marsad.workers.elastic.writer import Refused
 from marsad.workers.kafka.wire import encode_dead_letter
 from marsad.workers.outcomes import account
-from marsad.workers.pipeline import Processed, iso, utc_now
+from marsad.workers.pipeline import AlertKey, Processed, iso, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ class Outgoing:
 
     doc_id: str
     enriched: bytes
-    alerts: tuple[bytes, ...]
+    alerts: tuple[tuple[AlertKey, bytes], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class CommitBatch:
     ack: Callable[[], Awaitable[None]]
     refused: list[Refused] = field(default_factory=list)  # documents Elasticsearch refused for good
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # fired alerts that realert lets through
 
     def __post_init__(self) -> None:
         self.dead_letters.extend(self.decided.dead_letters)
@@ -106,6 +110,16 @@ class Message:
     value: bytes
 
 
+class AlertRouter(Protocol):
+    """Alert channels as the sequence drives them (``workers/alerting.py`` ``Notifier``)."""
+
+    def route(self, processed: Sequence[Processed], now: float) -> list[Notice]: ...
+
+    def send(self, notices: Sequence[Notice]) -> None: ...
+
+    def dead_letters(self) -> list[DeadLetter]: ...
+
+
 class Publisher(Protocol):
     """Kafka as the sequence writes to it."""
 
@@ -114,28 +128,37 @@ class Publisher(Protocol):
         ...
 
 
-def worker_sequence(store: DocumentStore, publisher: Publisher, max_message_bytes: int) -> CommitSequence:
+def worker_sequence(
+    store: DocumentStore, publisher: Publisher, max_message_bytes: int, alerts_out: AlertRouter
+) -> CommitSequence:
     """The distributed worker's sequence (see the module's docstring for the order and why)."""
 
     async def documents(batch: CommitBatch) -> None:
         batch.refused = await store.write(batch.decided.document_actions)
         batch.dead_letters.extend(_index_dead_letter(item, batch.positions) for item in batch.refused)
 
+    async def route(batch: CommitBatch) -> None:
+        batch.notices = alerts_out.route(batch.decided.processed, time.time())
+
     async def topics(batch: CommitBatch) -> None:
         refused = {item.doc_id for item in batch.refused}
-        messages = [Message(DLQ, None, encode_dead_letter(letter, max_message_bytes)) for letter in batch.dead_letters]
+        # Webhook posts given up since the last batch go out with this one (not counted as rejected articles).
+        letters = batch.dead_letters + alerts_out.dead_letters()
+        messages = [Message(DLQ, None, encode_dead_letter(letter, max_message_bytes)) for letter in letters]
+        to_kafka = {(notice.alert.rule, notice.alert.story_id) for notice in batch.notices if notice.to_kafka}
         for outgoing in batch.decided.messages:
             key = outgoing.doc_id.encode("utf-8")
             if outgoing.doc_id not in refused:
                 messages.append(Message(ENRICHED, key, outgoing.enriched))
             # A refused document's alerts still go out: the article's text is in the dead-letter stream.
-            messages.extend(Message(ALERTS, key, value) for value in outgoing.alerts)
+            messages.extend(Message(ALERTS, key, value) for alert, value in outgoing.alerts if alert in to_kafka)
         await publisher.publish(messages)
 
     async def alerts(batch: CommitBatch) -> None:
         refused = await store.write(batch.decided.alert_actions)
         letters = [_index_dead_letter(alert, batch.positions) for alert in refused]  # not rejected articles
-        await publisher.publish([Message(DLQ, None, encode_dead_letter(item, max_message_bytes)) for item in letters])
+        if letters:
+            await publisher.publish([Message(DLQ, None, encode_dead_letter(x, max_message_bytes)) for x in letters])
 
     async def state(batch: CommitBatch) -> None:
         refused = {item.doc_id for item in batch.refused}
@@ -144,6 +167,9 @@ def worker_sequence(store: DocumentStore, publisher: Publisher, max_message_byte
     async def acks(batch: CommitBatch) -> None:
         await batch.ack()
 
+    async def notify(batch: CommitBatch) -> None:
+        alerts_out.send(batch.notices)
+
     async def report(batch: CommitBatch) -> None:
         refused = {item.doc_id for item in batch.refused}
         account([item for item in batch.decided.processed if item.document.id not in refused], batch.dead_letters)
@@ -151,10 +177,12 @@ def worker_sequence(store: DocumentStore, publisher: Publisher, max_message_byte
     return CommitSequence(
         [
             ("documents", documents),
+            ("route", route),
             ("topics", topics),
             ("alerts", alerts),
             ("state", state),
             ("acks", acks),
+            ("notify", notify),
             ("account", report),
         ]
     )
