@@ -35,13 +35,9 @@ from babel import Locale
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from marsad.search.analyzer import (  # noqa: E402
-    LEXICON_FILE,
-    PROTECTED_FILE,
-    clitic_patterns,
-    normalized_term,
-)
+from marsad.search.analyzer import clitic_patterns, normalized_term  # noqa: E402
 from marsad.workers.stages.entities import load_gazetteer  # noqa: E402
+from marsad.workers.stages.lexicon import LEXICON_FILE, PROTECTED_FILE  # noqa: E402
 from marsad.workers.stages.normalize import normalize  # noqa: E402
 
 GAZETTEER_DIR = ROOT / "config" / "gazetteer"

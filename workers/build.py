@@ -11,20 +11,30 @@ from marsad.workers.settings import Settings
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
 from marsad.workers.stages.dedup import Fingerprinter
-from marsad.workers.stages.entities import GazetteerTagger
+from marsad.workers.stages import context_names, lexicon
+from marsad.workers.stages.context_names import ContextTagger
+from marsad.workers.stages.entities import GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
 
 
 def build_tagger(settings: Settings) -> Tagger:
-    gazetteer = GazetteerTagger.from_directory(settings.gazetteer_dir)
+    """The gazetteer, then names found from their context, then (with a model) camel-tools' neural NER."""
+    entries = load_gazetteer(settings.gazetteer_dir)
+    gazetteer = GazetteerTagger(entries)
+    name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
+    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords())
+
+    def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
+        return context_names.merge(gazetteer.tag(body, title), context.tag(body))
+
     if settings.ner_model_path is None:
-        return gazetteer.tag
+        return known_and_context
     from marsad.workers.stages.neural_ner import NeuralTagger, merge_entities
 
     neural = NeuralTagger.load(settings.ner_model_path)
 
     def tag(body: NormalizedText, title: NormalizedText) -> list[Entity]:
-        return merge_entities(gazetteer.tag(body, title), neural.tag(body.original))
+        return merge_entities(known_and_context(body, title), neural.tag(body.original))
 
     return tag
 

@@ -1,0 +1,64 @@
+"""Names nobody listed, recognised from their context (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.workers.build import build_tagger
+from marsad.workers.pipeline import Tagger
+from marsad.workers.settings import Settings
+from marsad.workers.stages.normalize import NormalizedText
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def tag() -> Tagger:
+    return build_tagger(Settings())
+
+
+def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
+    return [(e.text, e.type, e.canonical) for e in tag(NormalizedText.of(sentence), NormalizedText.of(""))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("وقال المدرب يوسف قاسمي إن فريقه جاهز للمباراة.", ("يوسف قاسمي", "PER", "يوسف قاسمي")),
+        ("وصل الوزير اللبناني سامر حداد إلى المطار.", ("سامر حداد", "PER", "سامر حداد")),
+        ("صرّح المتحدث باسم الخارجية زياد نصار بأن الوفد وصل.", ("زياد نصار", "PER", "زياد نصار")),
+        ("أعلنت وزارة الصحة العراقية حملة تلقيح.", ("وزارة الصحة العراقية", "ORG", "وزارة الصحة العراقية")),
+        ("رفع مصرف سورية المركزي سعر الفائدة.", ("مصرف سورية المركزي", "ORG", "مصرف سورية المركزي")),
+        ("وقّع نادي الوحدة الإماراتي عقداً جديداً.", ("نادي الوحدة الإماراتي", "ORG", "نادي الوحدة الإماراتي")),
+        (
+            "قررت الهيئة العامة للطيران المدني إغلاق الأجواء.",
+            ("الهيئة العامة للطيران المدني", "ORG", "الهيئة العامة للطيران المدني"),
+        ),
+        ("سقطت قذيفة على بلدة عيتا ليلاً.", ("بلدة عيتا", "LOC", "عيتا")),  # the trigger is not in the canonical
+        ("هبطت الطائرة في مطار أربيل الدولي.", ("مطار أربيل الدولي", "LOC", "مطار أربيل الدولي")),
+    ],
+)
+def test_names_found_from_their_context(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
+    found = entities(tag, "قال المدرب يوسف قاسمي إن الفريق جاهز، وأضاف قاسمي أن الإصابات قليلة.")
+    assert found == [("يوسف قاسمي", "PER", "يوسف قاسمي"), ("قاسمي", "PER", "يوسف قاسمي")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "قال الرئيس إن الحكومة ستعمل على الإصلاح.",  # a title with no name after it
+        "زأر الأسد في الغابة ثم ذهب إلى قرية بعيدة.",  # «بعيدة» is an adjective, not a village
+        "أعلنت وزارة في بيان أمس عن خطة.",  # a head with nothing that names it
+    ],
+)
+def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:
+    assert [e for e in entities(tag, sentence) if e[1] != "LOC" or e[0] != "الغابة"] == []
+
+
+def test_the_gazetteer_canonical_wins_inside_a_title_context(tag: Tagger) -> None:
+    found = entities(tag, "استقبل الرئيس الروسي فلاديمير بوتين ضيفه.")
+    assert found == [("فلاديمير بوتين", "PER", "فلاديمير بوتين")]
