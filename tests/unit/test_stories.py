@@ -7,16 +7,19 @@ rebuild in the middle of a stream is exercised too.
 
 from __future__ import annotations
 
+import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.topics.records import Alert, Article, EnrichedDocument
+from marsad.embedded import EmbeddedPipeline
+from marsad.topics.records import Alert, Article, EnrichedDocument, RawInput, SourcePosition
 from marsad.workers.build import build_decider
 from marsad.workers.pipeline import DeciderState, Prepared, Processed, StoryDecider, event_time
 from marsad.workers.settings import Settings
@@ -292,3 +295,27 @@ def test_arrival_order_never_changes_the_decisions(
     assert decisions(state) == decisions(expected)
     # No two stories that each fired merge in this corpus: one notice per stored alert, whatever the order.
     assert len(state.notified) == len(expected.notified) == len(expected.stored_alerts)
+
+
+def test_embedded_store_rewrites_a_story_in_place_after_a_restart(
+    make_pipeline: Callable[..., EmbeddedPipeline], tmp_path: Path
+) -> None:
+    records = {doc_id: (body, published) for doc_id, body, published, _ in corpus()}
+
+    def raw(doc_id: str) -> RawInput:
+        body, published_at = records[doc_id]
+        payload = {"id": doc_id, "body": body, "published_at": published_at}
+        return RawInput(json.dumps(payload, ensure_ascii=False).encode("utf-8"), SourcePosition("test"))
+
+    make_pipeline(tmp_path / "store").ingest([raw("port-reprint-1"), raw("port-reprint-2")])
+    pipeline = make_pipeline(tmp_path / "store")  # rebuilt from the SQLite store
+    summary = pipeline.ingest([raw("port-wire")])
+    assert summary.alerts == 0  # the story's alert fired with the first reprint: re-credited, not sent again
+    documents = {document.id: document for document in pipeline.store.documents()}
+    assert [(d.id, d.duplicate_of, d.story_id) for d in documents.values()] == [
+        ("port-reprint-1", "port-wire", "port-wire"),
+        ("port-reprint-2", "port-wire", "port-wire"),
+        ("port-wire", None, "port-wire"),
+    ]
+    ((seq, alert),) = pipeline.store.alerts_after(0, 10)
+    assert (seq, alert["doc_id"], alert["story_id"]) == (1, "port-wire", "port-wire")  # kept its place
