@@ -10,6 +10,7 @@ from pathlib import Path
 from marsad.store import Store
 from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers import metrics
+from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.build import build_decider, build_enricher
 from marsad.workers.outcomes import OutcomeCounts, account
 from marsad.workers.pipeline import utc_now
@@ -26,11 +27,21 @@ class EmbeddedPipeline:
     def __init__(self, settings: Settings, store_dir: Path | None = None, rules_path: Path | None = None) -> None:
         self.settings = settings
         self.store = Store(store_dir or settings.store)
-        self._enricher = build_enricher(settings, rules_path)
+        self._rules = RulesWatcher(rules_path or settings.rules)
+        self._enricher = build_enricher(settings, self._rules.rules)
         self._decider = build_decider(settings, self.store)
+        self.notifier = build_notifier(settings, lambda: self._rules.by_id)
 
     def close(self) -> None:
+        """Gives queued webhooks one attempt's timeout to go out; what is left is dead-lettered."""
+        self.notifier.close(self.settings.webhook_timeout_seconds)
+        self._store_webhook_letters()
         self.store.close()
+
+    def _store_webhook_letters(self) -> None:
+        """Written by the ingesting thread: the store is not shared with the webhook thread."""
+        if letters := self.notifier.dead_letters():
+            self.store.write_batch([], letters)
 
     def ingest(
         self,
@@ -50,6 +61,8 @@ class EmbeddedPipeline:
         self._ingest_batch(batch, OutcomeCounts())
 
     def _ingest_batch(self, batch: list[RawInput], summary: OutcomeCounts) -> None:
+        if self._rules.check():
+            self._enricher.rules = self._rules.rules
         now = utc_now()
         started = time.perf_counter()
         outcomes = self._enricher.prepare(batch, now)
@@ -63,3 +76,6 @@ class EmbeddedPipeline:
         metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided_at)
         metrics.DEDUP_INDEX_ENTRIES.set(len(self._decider.index))
         summary.add(account(processed, rejected))
+        # The embedded mode has no Kafka: the kafka channel is the worker's.
+        self.notifier.send(self.notifier.route(processed, time.time()))
+        self._store_webhook_letters()

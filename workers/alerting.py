@@ -2,8 +2,7 @@
 
 Channels (a rule's ``channels``, default ``[log, kafka]``):
 - always on: the store (embedded) and the ``news-alerts`` index (worker) keep every alert, which is what
-  makes an alert fire once per (rule, story) across restarts; the in-process ``AlertBus`` (the page's live
-  panel) sees every alert too;
+  makes an alert fire once per (rule, story) across restarts (the page's live panel reads them there);
 - routed per rule: ``log`` (the ``marsad.alerts`` logger), ``kafka`` (the ``alerts`` topic, written by the
   worker; the embedded mode has no Kafka) and ``webhook: URL`` (``workers/webhook.py``).
 
@@ -20,8 +19,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,14 +30,14 @@ from marsad.workers import metrics
 from marsad.workers.config import ConfigError
 from marsad.workers.pipeline import Processed
 from marsad.workers.settings import Settings
-from marsad.workers.stages.alerts import AlertRule, RuleSet, load_rules
+from marsad.workers.stages.alerts import AlertRule, Channel, RuleSet, load_rules, webhook_urls
 from marsad.workers.webhook import Delivery, WebhookSender
 
 log = logging.getLogger(__name__)
 alert_log = logging.getLogger("marsad.alerts")
 
 DIGEST_LIST_LIMIT = 100  # alerts listed in one digest; the count covers them all
-DEFAULT_ROUTE: tuple[str, ...] = ("log",)  # for an alert whose rule was removed by a reload
+DEFAULT_ROUTE: tuple[Channel, ...] = ("log",)  # for an alert whose rule was removed by a reload
 
 
 # Rules --------------------------------------------------------------------------------------------------
@@ -84,47 +82,6 @@ class RulesWatcher:
         return True
 
 
-# The live panel ---------------------------------------------------------------------------------------------
-
-
-class AlertBus:
-    """In-process publish/subscribe of fired alerts, for the page's live panel (server-sent events).
-
-    ``publish`` never blocks: each subscriber has a bounded queue, and one that falls behind loses its
-    oldest events. Events are the webhook body of each alert (``alert_event``)."""
-
-    def __init__(self, queue_size: int = 100) -> None:
-        self._queue_size = queue_size
-        self._lock = threading.Lock()
-        self._subscribers: set[queue.Queue[dict[str, Any]]] = set()
-
-    @contextmanager
-    def subscribe(self) -> Iterator[queue.Queue[dict[str, Any]]]:
-        """``with bus.subscribe() as events: event = events.get(timeout=15)``."""
-        events: queue.Queue[dict[str, Any]] = queue.Queue(self._queue_size)
-        with self._lock:
-            self._subscribers.add(events)
-        try:
-            yield events
-        finally:
-            with self._lock:
-                self._subscribers.discard(events)
-
-    def publish(self, event: dict[str, Any]) -> None:
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for events in subscribers:
-            while True:
-                try:
-                    events.put_nowait(event)
-                    break
-                except queue.Full:
-                    try:
-                        events.get_nowait()
-                    except queue.Empty:
-                        continue
-
-
 # Notifications ------------------------------------------------------------------------------------------
 
 
@@ -140,37 +97,78 @@ class _Held:
     count: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A fired alert that its rule's ``realert`` lets through, and where it goes."""
+
+    alert: Alert
+    event: dict[str, Any]  # the webhook body
+    channels: tuple[Channel, ...]
+
+    @property
+    def to_kafka(self) -> bool:
+        return "kafka" in self.channels
+
+
 class Notifier:
-    """Sends stored alerts to their rule's channels, with realert and digests. Thread-safe."""
+    """Sends stored alerts to their rule's channels, with realert and digests. Thread-safe.
+
+    ``route`` decides (realert) before the alerts topic is written; ``send`` logs and posts once the batch is
+    stored. Webhooks that could not be delivered come back from ``dead_letters``."""
 
     def __init__(
         self,
         rules: Callable[[], Mapping[str, AlertRule]],
         story_url: Callable[[str], str],
         webhooks: Deliverer,
-        bus: AlertBus | None = None,
+        dead_letters: queue.SimpleQueue[DeadLetter],
     ) -> None:
         self._rules = rules
         self._story_url = story_url
         self._webhooks = webhooks
-        self._bus = bus
+        self._dead_letters = dead_letters
         self._lock = threading.Lock()
         self._last_sent: dict[str, float] = {}
         self._held: dict[str, _Held] = {}
         self._stop = threading.Event()
         self._clock: threading.Thread | None = None
 
-    def notify(self, processed: Sequence[Processed], now: float) -> list[Alert]:
-        """Call once the batch is stored. Returns the alerts routed to the ``kafka`` channel."""
-        to_kafka: list[Alert] = []
+    def route(self, processed: Sequence[Processed], now: float) -> list[Notice]:
+        notices = []
         for item in processed:
             for alert in item.fired:
                 event = alert_event(alert, item, self._story_url(alert.story_id))
-                if self._bus is not None:
-                    self._bus.publish(event)
                 if self._admit(alert.rule, event, now):
-                    to_kafka.extend(self._send(alert, event))
-        return to_kafka
+                    rule = self._rules().get(alert.rule)
+                    notice = Notice(alert, event, rule.channels if rule is not None else DEFAULT_ROUTE)
+                    if notice.to_kafka:
+                        metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "kafka").inc()
+                    notices.append(notice)
+        return notices
+
+    def send(self, notices: Sequence[Notice]) -> None:
+        for notice in notices:
+            alert = notice.alert
+            if "log" in notice.channels:
+                metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "log").inc()
+                alert_log.warning(
+                    "alert %s: story %s, document %s, matched %s",
+                    alert.rule,
+                    alert.story_id,
+                    alert.doc_id,
+                    "، ".join(alert.matched),
+                )
+            body = _json(notice.event)
+            for url in webhook_urls(notice.channels):
+                metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "webhook").inc()
+                self._webhooks.submit(Delivery(alert.rule, url, body, f"{alert.rule}:{alert.story_id}"))
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """The webhook posts given up since the last call (stage ``webhook``), for the dead-letter stream."""
+        letters = []
+        while not self._dead_letters.empty():
+            letters.append(self._dead_letters.get_nowait())
+        return letters
 
     def _admit(self, rule_id: str, event: dict[str, Any], now: float) -> bool:
         rule = self._rules().get(rule_id)
@@ -190,28 +188,6 @@ class Notifier:
                     held.events.append(event)
                 self._start_clock()
             return False
-
-    def _send(self, alert: Alert, event: dict[str, Any]) -> list[Alert]:
-        rule = self._rules().get(alert.rule)
-        channels = rule.channels if rule is not None else DEFAULT_ROUTE
-        if "log" in channels:
-            metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "log").inc()
-            alert_log.warning(
-                "alert %s: story %s, document %s, matched %s",
-                alert.rule,
-                alert.story_id,
-                alert.doc_id,
-                "، ".join(alert.matched),
-            )
-        if rule is not None:
-            body = _json(event)
-            for url in rule.webhooks:
-                metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "webhook").inc()
-                self._webhooks.submit(Delivery(alert.rule, url, body, f"{alert.rule}:{alert.story_id}"))
-        if "kafka" in channels:
-            metrics.ALERT_NOTIFICATIONS.labels(alert.rule, "kafka").inc()
-            return [alert]
-        return []
 
     def flush_digests(self, now: float) -> None:
         """Sends the digests whose rule's realert period is over."""
@@ -247,7 +223,7 @@ class Notifier:
                 ", ".join(dict.fromkeys(event["story_id"] for event in held.events)),
             )
         body = _json(digest)
-        for url in rule.webhooks:
+        for url in webhook_urls(rule.channels):
             metrics.ALERT_NOTIFICATIONS.labels(rule.id, "webhook").inc()
             self._webhooks.submit(Delivery(rule.id, url, body, f"digest:{rule.id}:{now:.3f}"))
 
@@ -287,16 +263,15 @@ def _json(data: dict[str, Any]) -> bytes:
 def build_notifier(
     settings: Settings,
     rules: Callable[[], Mapping[str, AlertRule]],
-    dead_letter: Callable[[DeadLetter], None],
-    bus: AlertBus | None = None,
 ) -> Notifier:
     base = (settings.public_url or f"http://{settings.http_host}:{settings.http_port}").rstrip("/")
+    dead_letters: queue.SimpleQueue[DeadLetter] = queue.SimpleQueue()
     webhooks = WebhookSender(
         secret=settings.webhook_secret,
         timeout_seconds=settings.webhook_timeout_seconds,
         attempts=settings.webhook_attempts,
         backoff_seconds=settings.webhook_backoff_seconds,
         queue_size=settings.webhook_queue_size,
-        dead_letter=dead_letter,
+        dead_letter=dead_letters.put,
     )
-    return Notifier(rules, lambda story_id: f"{base}/story/{quote(story_id, safe='')}", webhooks, bus)
+    return Notifier(rules, lambda story_id: f"{base}/story/{quote(story_id, safe='')}", webhooks, dead_letters)

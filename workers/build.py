@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from marsad.topics.records import Entity
 from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
@@ -39,11 +38,12 @@ def build_tagger(settings: Settings) -> Tagger:
     return tag
 
 
-def build_enricher(settings: Settings, rules_path: Path | None = None) -> Enricher:
+def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher:
+    """``rules``: the rules in force (``workers/alerting.py`` ``RulesWatcher``), else the settings' file."""
     return Enricher(
         clean=BoilerplateRemover.from_file(settings.boilerplate),
         tag=build_tagger(settings),
-        rules=RuleSet(load_rules(rules_path or settings.rules)),
+        rules=rules or RuleSet(load_rules(settings.rules)),
         fingerprint=Fingerprinter(settings.dedup_num_perm, settings.dedup_shingle_words),
         max_payload_bytes=settings.max_body_bytes,
     )

@@ -1,20 +1,17 @@
-"""What both run modes do with a batch's outcomes: count them in the metrics and log each fired alert.
+"""What both run modes do with a batch's outcomes: count them in the metrics.
 
-The one place that turns outcomes into metrics and alert log lines, so the embedded runner and the worker
-report the same things under the same names.
+The one place that turns outcomes into metrics, so the embedded runner and the worker report the same things
+under the same names. Alert notifications (log lines among them) are routed per rule: ``workers/alerting.py``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from marsad.topics.records import Alert, DeadLetter
+from marsad.topics.records import DeadLetter
 from marsad.workers import metrics
 from marsad.workers.pipeline import Processed
-
-alert_log = logging.getLogger("marsad.alerts")
 
 
 @dataclass
@@ -35,19 +32,9 @@ class OutcomeCounts:
         return asdict(self)
 
 
-def log_alert(alert: Alert) -> None:
-    alert_log.warning(
-        "alert %s: story %s, document %s, matched %s",
-        alert.rule,
-        alert.story_id,
-        alert.doc_id,
-        "، ".join(alert.matched),
-    )
-
-
 def account(processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> OutcomeCounts:
-    """Counts a stored batch into the metrics and logs its fired alerts; ``rejected`` are its dead letters
-    from any stage (validation, cleaning, indexing)."""
+    """Counts a stored batch into the metrics; ``rejected`` are its dead letters from any stage (validation,
+    cleaning, indexing)."""
     counts = OutcomeCounts(read=len(processed) + len(rejected), indexed=len(processed), rejected=len(rejected))
     for letter in rejected:
         metrics.REJECTS.labels(letter.stage).inc()
@@ -64,5 +51,4 @@ def account(processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> O
         for alert in item.fired:
             counts.alerts += 1
             metrics.ALERTS_FIRED.labels(alert.rule).inc()
-            log_alert(alert)
     return counts

@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None  # when set, writes (POST /api/articles) need "Authorization: Bearer TOKEN"
     max_push_bytes: int = 20_000_000  # largest POST /api/articles body, chunked or not (else 413)
 
+    # Alert delivery (routed per rule: log, kafka, webhook)
+    public_url: str | None = None  # where alert links point (``/story/ID``); default http://HTTP_HOST:HTTP_PORT
+    webhook_secret: SecretStr | None = None  # HMAC-SHA256 key of the X-Marsad-Signature header; unsigned if unset
+    webhook_timeout_seconds: float = 5.0  # per attempt
+    webhook_attempts: int = 5  # then the post is dead-lettered
+    webhook_backoff_seconds: float = 0.5  # backoff factor: retries at once, then waits 2×, 4×, 8× … this
+    webhook_queue_size: int = 1000  # posts waiting; when full, a new post is dead-lettered at once
+
     @model_validator(mode="before")
     @classmethod
     def _files_under_config_dir(cls, values: Any) -> Any:

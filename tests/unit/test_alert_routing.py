@@ -1,11 +1,13 @@
-"""Alert routing: channels per rule, realert and digests, the alert bus, spike windows, rules reload."""
+"""Alert routing: channels per rule, realert and digests, spike windows, rules reload."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import queue
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,14 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from marsad.topics.records import Alert, EnrichedDocument
+from marsad.embedded import EmbeddedPipeline
+from marsad.topics.definitions import ALERTS, DLQ
+from marsad.topics.records import Alert, DeadLetter, EnrichedDocument, RawInput, SourcePosition
 from marsad.workers import metrics
-from marsad.workers.alerting import AlertBus, Notifier, RulesWatcher
+from marsad.workers.alerting import Notifier, RulesWatcher
 from marsad.workers.config import ConfigError, load_yaml
+from marsad.workers.elastic.writer import Refused
+from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
 from marsad.workers.pipeline import Processed
 from marsad.workers.stages.alerts import AlertRule, RuleFile, Spike, SpikeWindows
 from marsad.workers.stages.dedup import Fingerprint
@@ -67,8 +73,29 @@ def fired(rule: str, story: str, title: str = "عنوان") -> Processed:
     return Processed(document, (alert,), fingerprint, replay=False, remembered=True, event_time=0.0)
 
 
-def notifier(rule_map: Mapping[str, AlertRule], outbox: Outbox, bus: AlertBus | None = None) -> Notifier:
-    return Notifier(lambda: rule_map, lambda story: f"http://marsad.test/story/{story}", outbox, bus)
+class Sent:
+    """A notifier with its outbox, driven as the runners drive it: route, then send."""
+
+    def __init__(self, rule_map: Mapping[str, AlertRule], outbox: Outbox) -> None:
+        self.notifier = Notifier(
+            lambda: rule_map, lambda story: f"http://marsad.test/story/{story}", outbox, queue.SimpleQueue()
+        )
+
+    def notify(self, processed: Sequence[Processed], now: float) -> list[Alert]:
+        """The alerts routed to Kafka."""
+        notices = self.notifier.route(processed, now)
+        self.notifier.send(notices)
+        return [notice.alert for notice in notices if notice.to_kafka]
+
+    def flush_digests(self, now: float) -> None:
+        self.notifier.flush_digests(now)
+
+    def close(self, timeout_seconds: float) -> None:
+        self.notifier.close(timeout_seconds)
+
+
+def notifier(rule_map: Mapping[str, AlertRule], outbox: Outbox) -> Sent:
+    return Sent(rule_map, outbox)
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -130,17 +157,6 @@ def test_an_alert_of_a_removed_rule_is_logged_only(caplog: pytest.LogCaptureFixt
     caplog.set_level(logging.WARNING, logger="marsad.alerts")
     assert notifier({}, outbox).notify([fired("gone", "s1")], now=0.0) == []
     assert len(logged(caplog)) == 1 and outbox.sent == []
-
-
-def test_the_bus_sees_every_alert_even_held_ones() -> None:
-    bus = AlertBus(queue_size=2)
-    rule_map = rules({"id": "r", "keywords": ["a"], "realert": 600})
-    with bus.subscribe() as events:
-        notifier(rule_map, Outbox(), bus).notify([fired("r", "s1"), fired("r", "s2"), fired("r", "s3")], now=0.0)
-        # A subscriber that falls behind loses its oldest events, never blocks the publisher.
-        assert [events.get_nowait()["story_id"] for _ in range(2)] == ["s2", "s3"]
-        assert events.empty()
-    bus.publish({"after": "unsubscribed"})  # nobody listening: nothing kept
 
 
 # ---------------------------------------------------------------------------------------------- realert, digest
@@ -339,3 +355,115 @@ def test_load_yaml_names_the_file_in_every_kind_of_error(tmp_path: Path) -> None
     good = tmp_path / "good.yaml"
     good.write_text("rules:\n  - id: a\n    keywords: [x]\n", encoding="utf-8")
     assert load_yaml(good, RuleFile).rules[0].channels == ("log", "kafka")
+
+
+# ---------------------------------------------------------------------------------------------- embedded runner
+
+
+def article(doc_id: str, body: str, published_at: str | None = None) -> RawInput:
+    record = {"id": doc_id, "title": "خبر", "body": body, "source": "test"}
+    if published_at is not None:
+        record["published_at"] = published_at
+    return RawInput(json.dumps(record, ensure_ascii=False).encode(), SourcePosition(source="test"))
+
+
+def test_the_embedded_pipeline_reloads_rules_between_batches(
+    make_pipeline: Callable[..., EmbeddedPipeline], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "alerts.yaml"
+    write_rules(path, "rules:\n  - id: tartus\n    keywords: [طرطوس]\n", 1_000_000_000)
+    pipeline = make_pipeline(rules=path)
+    caplog.set_level(logging.WARNING, logger="marsad.alerts")
+    assert pipeline.ingest([article("a1", "رست سفينة في ميناء طرطوس صباح اليوم.")]).alerts == 1
+    assert pipeline.ingest([article("a2", "هبطت طائرة في قاعدة حميميم الجوية مساء أمس.")]).alerts == 0
+
+    write_rules(path, "rules:\n  - id: hmeimim\n    keywords: [حميميم]\n    channels: [elasticsearch]\n", 2 * 10**9)
+    assert pipeline.ingest([article("a3", "وصلت طائرة شحن ثانية إلى حميميم عند الفجر.")]).alerts == 1
+    write_rules(path, "rules: [oops\n", 3 * 10**9)  # broken: the hmeimim rule stays in force
+    assert pipeline.ingest([article("a4", "قال مسؤول إن مطار حميميم استقبل رحلات جديدة.")]).alerts == 1
+    assert [alert.rule for alert in pipeline.store.alerts()] == ["tartus", "hmeimim", "hmeimim"]
+    assert len(logged(caplog)) == 1  # only tartus routes to the log
+
+
+def test_a_spike_rule_fires_once_per_burst_in_event_time(
+    make_pipeline: Callable[..., EmbeddedPipeline], tmp_path: Path
+) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(
+        "rules:\n  - id: tartus-spike\n    keywords: [طرطوس]\n    spike: {window: PT1H, factor: 3, min_count: 3}\n",
+        encoding="utf-8",
+    )
+    pipeline = make_pipeline(rules=path)
+    sentences = [
+        "افتتح في طرطوس معرض للكتاب يضم دور نشر من عدة محافظات.",
+        "تضرر مرفأ طرطوس من عاصفة بحرية شديدة ضربت الساحل ليلاً.",
+        "أعلنت مديرية التربية في طرطوس مواعيد الامتحانات النهائية.",
+        "وصلت إلى طرطوس قافلة مساعدات طبية محملة بالأدوية واللقاحات.",
+        "عقد مجلس مدينة طرطوس اجتماعاً لمناقشة خطة النظافة الصيفية.",
+    ]
+    times = [
+        "2026-01-01T08:00:00Z",
+        "2026-01-01T10:05:00Z",
+        "2026-01-01T10:20:00Z",
+        "2026-01-01T10:40:00Z",
+        "2026-01-01T10:50:00Z",
+    ]
+    summaries = [
+        pipeline.ingest([article(f"s{i}", text, at)]) for i, (text, at) in enumerate(zip(sentences, times, strict=True))
+    ]
+    # One mention at 08:00 is no baseline for 10:00-11:00; the third mention in that hour is 3 ≥ 3 × 0.
+    assert [summary.alerts for summary in summaries] == [0, 0, 0, 1, 0]
+    assert [(alert.rule, alert.story_id) for alert in pipeline.store.alerts()] == [("tartus-spike", "s3")]
+    # Every mention is a match of the rule, kept on the document.
+    assert all(document.alerts == ("tartus-spike",) for document in pipeline.store.documents())
+
+
+# ---------------------------------------------------------------------------------------------- worker sequence
+
+
+class Published:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.log: list[str] = []
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        self.messages.extend(messages)
+        self.log.append("publish")
+
+
+class NoRefusals:
+    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
+        return []
+
+
+def test_the_worker_publishes_only_kafka_routed_alerts_and_notifies_after_the_ack() -> None:
+    rule_map = rules(
+        {"id": "topic", "keywords": ["a"]},
+        {"id": "hook", "keywords": ["a"], "channels": [{"webhook": "http://h.test/"}]},
+        {"id": "spaced", "keywords": ["a"], "realert": 600},
+    )
+    outbox, publisher = Outbox(), Published()
+    letters: queue.SimpleQueue[DeadLetter] = queue.SimpleQueue()
+    letters.put(DeadLetter("webhook", "given up", b"{}", SourcePosition(source="webhook:hook")))
+    router = Notifier(lambda: rule_map, lambda story: f"/story/{story}", outbox, letters)
+    items = [fired("topic", "s1"), fired("hook", "s2"), fired("spaced", "s3"), fired("spaced", "s4")]
+    outgoing = [
+        Outgoing(
+            item.document.id, b"{}", tuple(((a.rule, a.story_id), json.dumps(a.to_dict()).encode()) for a in item.fired)
+        )
+        for item in items
+    ]
+    decided = Decided(items, [], [], [], outgoing)
+
+    async def ack() -> None:
+        publisher.log.append(f"ack, {len(outbox.sent)} webhooks sent")
+
+    sequence = worker_sequence(NoRefusals(), publisher, 1_000_000, router)
+    asyncio.run(sequence.run(CommitBatch(decided, {}, ack)))
+    assert sequence.names.index("route") < sequence.names.index("topics")
+    assert sequence.names.index("acks") < sequence.names.index("notify")
+    on_topic = [json.loads(m.value)["story_id"] for m in publisher.messages if m.topic == ALERTS]
+    assert on_topic == ["s1", "s3"]  # hook is webhook-only; s4 is held by realert
+    assert [json.loads(m.value)["stage"] for m in publisher.messages if m.topic == DLQ] == ["webhook"]
+    assert "ack, 0 webhooks sent" in publisher.log
+    assert [delivery.key for delivery in outbox.sent] == ["hook:s2"]

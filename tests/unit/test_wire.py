@@ -36,3 +36,18 @@ def test_prepared_round_trip() -> None:
     assert decoded.matches == prepared.matches
     assert np.array_equal(decoded.fingerprint.shingles, prepared.fingerprint.shingles)
     assert np.array_equal(decoded.fingerprint.signature, prepared.fingerprint.signature)
+
+
+def test_a_match_of_a_rule_removed_since_preparing_is_dropped_not_the_article() -> None:
+    kept, removed = AlertRule(id="kept", keywords=("طرطوس",)), AlertRule(id="removed", keywords=("قاعدة",))
+    prepared = Prepared(
+        article=Article(id="a2", body="نص"),
+        body="نص",
+        fingerprint=Fingerprint("h", np.array([1], dtype=np.uint32), np.arange(2, dtype=np.uint64)),
+        entities=(),
+        matches=(RuleMatch(kept, ("طرطوس",)), RuleMatch(removed, ("قاعدة",))),
+        appended_at=1.0,
+    )
+    decoded = decode_prepared(encode_prepared(prepared), {kept.id: kept})
+    assert decoded.article == prepared.article
+    assert [match.rule.id for match in decoded.matches] == ["kept"]

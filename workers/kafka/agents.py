@@ -44,6 +44,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, TopicSpec
 from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
+from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.build import build_decider, build_enricher
 from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
@@ -53,7 +54,6 @@ from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, encod
 from marsad.workers.outcomes import account
 from marsad.workers.pipeline import Enricher, Prepared, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
-from marsad.workers.stages.alerts import AlertRule
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,7 +62,7 @@ T = TypeVar("T")
 class DecideState:
     """The decide agent's decider, rebuilt from Elasticsearch whenever its partition is (re)assigned."""
 
-    def __init__(self, settings: Settings, writer: ElasticWriter, rules: dict[str, AlertRule]) -> None:
+    def __init__(self, settings: Settings, writer: ElasticWriter, rules: RulesWatcher) -> None:
         self._settings = settings
         self._writer = writer
         self._rules = rules
@@ -82,8 +82,8 @@ class DecideState:
         dead: list[DeadLetter] = []
         for payload, position in payloads:
             try:
-                batch.append(decode_prepared(payload, self._rules))
-            except Exception as error:  # e.g. a rule removed from the rules file since it was prepared
+                batch.append(decode_prepared(payload, self._rules.by_id))
+            except Exception as error:  # a payload this version cannot read
                 reason = f"cannot decode prepared article: {type(error).__name__}: {error}"
                 dead.append(DeadLetter("decide", reason, payload, position, iso(utc_now())))
         if self.decider is None:
@@ -92,7 +92,9 @@ class DecideState:
         metrics.DEDUP_INDEX_ENTRIES.set(len(self.decider.index))
         messages = [
             Outgoing(
-                item.document.id, _json(item.document.to_dict()), tuple(_json(alert.to_dict()) for alert in item.fired)
+                item.document.id,
+                _json(item.document.to_dict()),
+                tuple(((alert.rule, alert.story_id), _json(alert.to_dict())) for alert in item.fired),
             )
             for item in processed
             if not item.replay
@@ -203,7 +205,7 @@ def _position(event: EventT[Any]) -> SourcePosition:
     return kafka_position(event.message.topic, event.message.partition, event.message.offset)
 
 
-def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> faust.App:
+def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rules: RulesWatcher) -> faust.App:
     assert settings.kafka_bootstrap is not None
     prefix = settings.topic_prefix
     app = faust.App(
@@ -239,8 +241,15 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
         web_port=settings.http_port,
     )
     topics = {spec: _topic(app, spec, prefix) for spec in (RAW, PREPARED, ENRICHED, ALERTS, DLQ)}
-    state = DecideState(settings, writer, {rule.id: rule for rule in enricher.rules.rules})
-    sequence = worker_sequence(writer, FaustPublisher(topics), settings.kafka_max_message_bytes)
+    state = DecideState(settings, writer, rules)
+    notifier = build_notifier(settings, lambda: rules.by_id)
+    sequence = worker_sequence(writer, FaustPublisher(topics), settings.kafka_max_message_bytes, notifier)
+
+    def reload_rules() -> None:
+        """Before each batch of either agent: a changed rules file takes effect in both."""
+        if rules.check():
+            enricher.rules = rules.rules
+
     decide_partition = TP(PREPARED.name(prefix), 0)
 
     # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
@@ -253,6 +262,7 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
     @app.agent(topics[RAW])
     async def prepare_agent(stream: StreamT[Any]) -> None:
         async for events in _unacked_batches(stream, settings):
+            reload_rules()
             metrics.KAFKA_BATCH_SIZE.labels("prepare").observe(len(events))
             raws = [
                 RawInput(event.value or b"", _position(event), appended_at=event.message.timestamp) for event in events
@@ -279,6 +289,7 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter) -> 
             state.decider = None
 
         async for events in _unacked_batches(stream, settings):
+            reload_rules()
             metrics.KAFKA_BATCH_SIZE.labels("decide").observe(len(events))
             started = time.perf_counter()
             payloads = [(event.value or b"", _position(event)) for event in events]
@@ -325,7 +336,8 @@ def run_worker(settings: Settings) -> None:
     install_templates(client, settings.index_prefix)
     writer = ElasticWriter(client, settings)
     writer.ensure_state_index()
-    app = build_app(settings, build_enricher(settings), writer)
+    rules = RulesWatcher(settings.rules)
+    app = build_app(settings, build_enricher(settings, rules.rules), writer, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
 
 

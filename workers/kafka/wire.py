@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
@@ -41,8 +42,9 @@ def encode_prepared(prepared: Prepared) -> bytes:
     ).encode("utf-8")
 
 
-def decode_prepared(payload: bytes, rules: dict[str, AlertRule]) -> Prepared:
-    """``rules`` by id: matches name their rule, which every worker loads from the same rules file."""
+def decode_prepared(payload: bytes, rules: Mapping[str, AlertRule]) -> Prepared:
+    """``rules`` by id, the rules in force: matches name their rule. A match of a rule removed from the rules
+    file since the article was prepared is dropped (the rule no longer fires); the article stays."""
     data = json.loads(payload)
     fingerprint = Fingerprint(
         data["content_hash"],
@@ -54,7 +56,11 @@ def decode_prepared(payload: bytes, rules: dict[str, AlertRule]) -> Prepared:
         body=data["body"],
         fingerprint=fingerprint,
         entities=tuple(Entity(**entity) for entity in data["entities"]),
-        matches=tuple(RuleMatch(rules[match["rule"]], tuple(match["matched"])) for match in data["matches"]),
+        matches=tuple(
+            RuleMatch(rules[match["rule"]], tuple(match["matched"]))
+            for match in data["matches"]
+            if match["rule"] in rules
+        ),
         appended_at=data["appended_at"],
     )
 

@@ -42,6 +42,10 @@ class WebhookChannel(BaseModel):
 Channel = Literal["log", "kafka", "elasticsearch"] | WebhookChannel
 
 
+def webhook_urls(channels: Sequence[Channel]) -> tuple[str, ...]:
+    return tuple(str(channel.webhook) for channel in channels if isinstance(channel, WebhookChannel))
+
+
 class Spike(BaseModel):
     """Fires when the documents matching the rule in the last ``window`` (by event time) number at least
     ``min_count`` and ``factor`` times the mean of the ``baseline_windows`` windows before it."""
@@ -80,10 +84,6 @@ class AlertRule(BaseModel):
         if self.digest and self.realert is None:
             raise ValueError(f"rule {self.id!r}: digest collects what realert holds back, so it needs realert")
         return self
-
-    @property
-    def webhooks(self) -> tuple[str, ...]:
-        return tuple(str(channel.webhook) for channel in self.channels if isinstance(channel, WebhookChannel))
 
 
 class RuleFile(BaseModel):
