@@ -7,19 +7,20 @@ import time
 from marsad.topics.records import Entity
 from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
 from marsad.workers.settings import Settings
+from marsad.workers.stages import context_names, lexicon
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
-from marsad.workers.stages.dedup import Fingerprinter
-from marsad.workers.stages import context_names, lexicon
 from marsad.workers.stages.context_names import ContextTagger
+from marsad.workers.stages.dedup import Fingerprinter
 from marsad.workers.stages.entities import GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
+from marsad.workers.stages.variants import with_spellings
 
 
 def build_tagger(settings: Settings) -> Tagger:
     """The gazetteer, then names found from their context, then (with a model) camel-tools' neural NER."""
     entries = load_gazetteer(settings.gazetteer_dir)
-    gazetteer = GazetteerTagger(entries)
+    gazetteer = GazetteerTagger(with_spellings(entries, lexicon.frequencies()))
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords())
 

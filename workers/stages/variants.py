@@ -1,0 +1,78 @@
+"""Spelling variants of one name, generated as rules for the gazetteer's names.
+
+Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), long vowels written
+or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا («سورية/سوريا»), an initial o as «أو» or «و».
+Letter variants the normalizer unifies anyway (أ/إ/آ/ا، ى/ي، ة/ه) need no rule. A generated word is dropped
+when it is a clearly more frequent word of its own («محمود» does not become «محمد»), and a generated
+form that another entity owns is dropped too: variants never take a name away from the gazetteer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice, product
+
+from marsad.workers.stages.entities import GazetteerEntry
+from marsad.workers.stages.normalize import normalize
+
+MAX_SPELLINGS = 16  # per name: the product of per-word variants is cut here
+_LONG_VOWELS = "يو"
+_DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
+
+
+def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
+    found = [word]
+    if "ج" in word:
+        found.append(word.replace("ج", "غ"))
+    if "غ" in word:
+        found.append(word.replace("غ", "ج"))
+    if len(word) >= 5:
+        for index in range(1, len(word) - 1):
+            if word[index] in _LONG_VOWELS and word[index - 1] not in _LONG_VOWELS + "ا":
+                found.append(word[:index] + word[index + 1 :])
+    if len(word) >= 4 and word[-1] in "ها":
+        found.append(word[:-1] + ("ا" if word[-1] == "ه" else "ه"))
+    if word.startswith("او") and len(word) >= 4:
+        found.append(word[1:])
+    elif word.startswith("و") and len(word) >= 4:
+        found.append("ا" + word)
+    ceiling = frequencies.get(word, 0.0) + _DISTINCT_WORD_MARGIN
+    return list(dict.fromkeys(v for v in found if v == word or frequencies.get(v, 0.0) < ceiling))
+
+
+def spellings(name: str, frequencies: dict[str, float]) -> list[str]:
+    """The name's normalized spellings, itself first."""
+    words = normalize(name).split()
+    combined = product(*(_word_spellings(word, frequencies) for word in words))
+    return [" ".join(combination) for combination in islice(combined, MAX_SPELLINGS)]
+
+
+def with_spellings(entries: Sequence[GazetteerEntry], frequencies: dict[str, float]) -> list[GazetteerEntry]:
+    """Each entry with its names' generated spellings added (full forms to aliases, short forms to short)."""
+    owner: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        for form in (entry.canonical, *entry.aliases, *entry.short):
+            owner[normalize(form)] = number
+    generated: dict[str, set[int]] = {}
+    for number, entry in enumerate(entries):
+        for form in (entry.canonical, *entry.aliases, *entry.short):
+            for spelling in spellings(form, frequencies)[1:]:
+                generated.setdefault(spelling, set()).add(number)
+
+    def fresh(number: int, forms: Iterable[str]) -> tuple[str, ...]:
+        return tuple(
+            spelling
+            for form in forms
+            for spelling in spellings(form, frequencies)[1:]
+            if spelling not in owner and generated[spelling] == {number}
+        )
+
+    return [
+        entry.model_copy(
+            update={
+                "aliases": tuple(dict.fromkeys((*entry.aliases, *fresh(number, (entry.canonical, *entry.aliases))))),
+                "short": tuple(dict.fromkeys((*entry.short, *fresh(number, entry.short)))),
+            }
+        )
+        for number, entry in enumerate(entries)
+    ]
