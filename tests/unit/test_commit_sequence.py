@@ -22,6 +22,7 @@ from prometheus_client import CollectorRegistry
 from marsad.topics.definitions import ALERTS, DLQ, ENRICHED
 from marsad.topics.records import Alert, EnrichedDocument, RawInput, SourcePosition
 from marsad.workers import metrics
+from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.build import build_enricher
 from marsad.workers.elastic.writer import DERIVED_FIELDS, ElasticWriter, Refused
 from marsad.workers.kafka.agents import DecideState
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.unit
 
 SETTINGS = Settings()
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-STEPS = ["documents", "topics", "alerts", "state", "acks", "account"]
+STEPS = ["documents", "route", "topics", "alerts", "state", "acks", "notify", "account"]
 
 
 class Crash(Exception):
@@ -132,8 +133,10 @@ class World:
         self.elastic = elastic or FakeElastic(self.calls)
         self.kafka = kafka or FakeKafka(self.calls)
         self.elastic.calls = self.kafka.calls = self.calls
-        self.state = DecideState(SETTINGS, self.elastic, {rule.id: rule for rule in enricher().rules.rules})
-        self.sequence = worker_sequence(self.elastic, self.kafka, SETTINGS.kafka_max_message_bytes)
+        rules = RulesWatcher(SETTINGS.rules)
+        self.state = DecideState(SETTINGS, self.elastic, rules)
+        notifier = build_notifier(SETTINGS, lambda: rules.by_id)
+        self.sequence = worker_sequence(self.elastic, self.kafka, SETTINGS.kafka_max_message_bytes, notifier)
         self.acked = 0
 
     async def ack(self) -> None:
