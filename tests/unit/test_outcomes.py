@@ -32,7 +32,7 @@ def processed(
     )
     empty = np.zeros(0, dtype=np.uint64)
     fingerprint = Fingerprint("h", np.zeros(0, dtype=np.uint32), empty)
-    return Processed(document, fired, fingerprint, replay=replay, remembered=not replay)
+    return Processed(document, fired, fingerprint, replay=replay, remembered=not replay, event_time=0.0)
 
 
 def test_counts_indexed_duplicates_rejected_and_alerts(caplog: pytest.LogCaptureFixture) -> None:
