@@ -154,3 +154,10 @@ def story_order(published_at: str | None, ingested_at: str) -> tuple[bool, float
     """Sort key putting a story's original first: earliest publication, undated last, then append time."""
     published, ingested = _moment(published_at), _moment(ingested_at)
     return (published is None, published.timestamp() if published else 0.0, ingested.timestamp() if ingested else 0.0)
+
+
+def newest_first(published_at: str | None, ingested_at: str) -> tuple[bool, float, float]:
+    """Sort key for a blank query's results: latest publication first, undated last, then latest appended
+    (break the remaining ties by id, descending, before sorting on this)."""
+    published, ingested = _moment(published_at), _moment(ingested_at)
+    return (published is None, -published.timestamp() if published else 0.0, -ingested.timestamp() if ingested else 0.0)

@@ -1,6 +1,7 @@
 """The embedded store behind the search page and the JSON API (`SearchBackend`).
 
-A search ranks up to MAX_CANDIDATES documents with the store's BM25 (for a blank query: the latest ones), then
+A search ranks up to MAX_CANDIDATES documents with the store's BM25 (a blank query takes the last MAX_CANDIDATES
+appended, newest publication first), then
 filters, counts facets and groups by story in Python, and highlights only the page it returns. Every read
 holds the lock the runner shares with the pipeline's writer.
 """
@@ -29,6 +30,7 @@ from marsad.workers.search import (
     Story,
     StoryDocument,
     StoryGroup,
+    newest_first,
     story_order,
     utc_day,
 )
@@ -96,9 +98,13 @@ class EmbeddedBackend:
         with self._lock:
             if query.strip():
                 ranked = self._store.ranked(query, MAX_CANDIDATES)
+                documents = self._store.documents_by_seq([seq for seq, _ in ranked])
             else:
-                ranked = [(seq, 0.0) for seq in self._store.latest(MAX_CANDIDATES)]
-            documents = self._store.documents_by_seq([seq for seq, _ in ranked])
+                documents = self._store.documents_by_seq(self._store.latest(MAX_CANDIDATES))
+                latest = sorted(documents.values(), key=lambda document: document.id, reverse=True)
+                latest.sort(key=lambda document: newest_first(document.published_at, document.ingested_at))
+                seqs = {document.id: seq for seq, document in documents.items()}
+                ranked = [(seqs[document.id], 0.0) for document in latest]
             matches = [
                 (seq, score, documents[seq])
                 for seq, score in ranked

@@ -151,6 +151,12 @@ def _decode_cursor(cursor: str) -> list[Any]:
 
 # Alerts in firing order; rule and story make the order total (an alert's id is rule:story_id).
 _ALERT_SORT = ("fired_at", "rule", "story_id")
+# A blank query's order, as the embedded store's (`newest_first`).
+_NEWEST_FIRST: list[str | dict[str, Any]] = [
+    {"published_at": {"order": "desc", "missing": "_last"}},
+    {"ingested_at": "desc"},
+    {"id": "desc"},
+]
 _STORY_SORT: list[str | dict[str, Any]] = [
     {"published_at": {"order": "asc", "missing": "_last"}},
     {"ingested_at": "asc"},
@@ -172,7 +178,7 @@ class ElasticBackend:
         response = self._client.search(
             index=self._documents,
             query={"bool": {"must": [text or {"match_all": {}}], "filter": _filters(filters)}},
-            sort=[*(["_score"] if text else []), {"ingested_at": "desc"}],
+            sort=["_score", {"ingested_at": "asc"}] if text else _NEWEST_FIRST,
             collapse={
                 "field": "story_id",
                 "inner_hits": {
