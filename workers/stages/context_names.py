@@ -111,7 +111,7 @@ class ContextTagger:
         return tokens
 
     def _bare(self, word: str) -> str:
-        if word in self._triggers or word in self._name_words:
+        if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
             return word
         for prefix in _PROCLITICS:
             rest = word[len(prefix) :]

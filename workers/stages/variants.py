@@ -36,8 +36,9 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word[1:])
     elif word.startswith("و") and len(word) >= 4:
         found.append("ا" + word)
-    ceiling = frequencies.get(word, 0.0) + _DISTINCT_WORD_MARGIN
-    return list(dict.fromkeys(v for v in found if v == word or frequencies.get(v, 0.0) < ceiling))
+    # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»).
+    ceiling = frequencies[word] + _DISTINCT_WORD_MARGIN if word in frequencies else 0.0
+    return list(dict.fromkeys(v for v in found if v == word or v not in frequencies or frequencies[v] < ceiling))
 
 
 def spellings(name: str, frequencies: dict[str, float]) -> list[str]:
@@ -45,6 +46,12 @@ def spellings(name: str, frequencies: dict[str, float]) -> list[str]:
     words = normalize(name).split()
     combined = product(*(_word_spellings(word, frequencies) for word in words))
     return [" ".join(combination) for combination in islice(combined, MAX_SPELLINGS)]
+
+
+def _false_friend(spelling: str, frequencies: dict[str, float]) -> bool:
+    """A proclitic letter before the spelling makes a known word («زارة» in «وزارة»): the matcher would find it."""
+    first = spelling.split()[0]
+    return any(letter + first in frequencies for letter in "وفبكل")
 
 
 def with_spellings(entries: Sequence[GazetteerEntry], frequencies: dict[str, float]) -> list[GazetteerEntry]:
@@ -64,7 +71,7 @@ def with_spellings(entries: Sequence[GazetteerEntry], frequencies: dict[str, flo
             spelling
             for form in forms
             for spelling in spellings(form, frequencies)[1:]
-            if spelling not in owner and generated[spelling] == {number}
+            if spelling not in owner and generated[spelling] == {number} and not _false_friend(spelling, frequencies)
         )
 
     return [
