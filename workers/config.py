@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -15,9 +15,10 @@ class ConfigError(ValueError):
     """A configuration file that cannot be read, is not YAML, or does not fit its schema; says which file."""
 
 
-def load_yaml(path: Path, model: type[Model]) -> Model:
+def load_yaml(path: Path, model: type[Model], context: dict[str, Any] | None = None) -> Model:
+    """``context`` reaches the model's validators (e.g. the directory relative paths are taken from)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return model.model_validate({} if data is None else data)
+        return model.model_validate({} if data is None else data, context=context)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as error:
         raise ConfigError(f"{path}: {error}") from error

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
-import yaml
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from marsad.http.events import AlertHub
+from marsad.workers.config import ConfigError
 from marsad.workers.search import (
     MAX_PAGE_SIZE,
     AlertPage,
@@ -82,8 +82,8 @@ class Problem(BaseModel):
 def _rules(path: Path) -> RulesView:
     try:
         return RulesView(rules=[rule.model_dump(mode="json") for rule in load_rules(path)])
-    except (OSError, yaml.YAMLError, ValidationError) as error:
-        return RulesView(rules=[], error=f"{type(error).__name__}: {error}")
+    except ConfigError as error:
+        return RulesView(rules=[], error=str(error))
 
 
 def _format_time(value: str | None) -> str:

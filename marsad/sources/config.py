@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from marsad.sources.files import URL_SCHEMES
+from marsad.workers.config import load_yaml
 
 
 class _Strict(BaseModel):
@@ -102,5 +102,4 @@ class SourcesConfig(_Strict):
 
 def load_sources_config(path: Path) -> SourcesConfig:
     """Read and validate the YAML file; relative source paths are taken relative to the file's directory."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return SourcesConfig.model_validate(data, context={"base_dir": path.resolve().parent})
+    return load_yaml(path, SourcesConfig, context={"base_dir": path.resolve().parent})

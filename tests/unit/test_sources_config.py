@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from marsad.sources.config import DirectorySourceSpec, FeedSourceSpec, JsonlSourceSpec, load_sources_config
 from marsad.sources.files import read_inputs
+from marsad.workers.config import ConfigError
 
 pytestmark = pytest.mark.unit
 
@@ -60,5 +60,5 @@ def test_invalid_configs_are_refused_with_a_reason(tmp_path: Path, yaml_text: st
     path = tmp_path / "sources.yaml"
     path.write_text(yaml_text, encoding="utf-8")
 
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ConfigError, match=message):
         load_sources_config(path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from marsad.workers.config import load_yaml
 from marsad.workers.stages.normalize import NormalizedText
 
 # Longer lines are never boilerplate (the shipped patterns bound what follows their fixed words).
@@ -39,8 +39,7 @@ class BoilerplateRemover:
 
     @classmethod
     def from_file(cls, path: Path) -> BoilerplateRemover:
-        config = BoilerplateConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        return cls(config.line_patterns)
+        return cls(load_yaml(path, BoilerplateConfig).line_patterns)
 
     def __call__(self, body: NormalizedText) -> NormalizedText:
         """The body without boilerplate lines; the same object when there was nothing to remove."""

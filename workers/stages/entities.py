@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from marsad.topics.records import Entity, EntityType
+from marsad.workers.config import ConfigError, load_yaml
 from marsad.workers.stages.normalize import NormalizedText, normalize
 from marsad.workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
 
@@ -51,9 +51,9 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
     entries: list[GazetteerEntry] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            entries.extend(GazetteerFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).entities)
-        except (yaml.YAMLError, ValueError) as error:
-            raise GazetteerError(f"{path}: {error}") from None
+            entries.extend(load_yaml(path, GazetteerFile).entities)
+        except ConfigError as error:
+            raise GazetteerError(str(error)) from None
     owner: dict[str, str] = {}
     for entry in entries:
         for form in (entry.canonical, *entry.aliases, *entry.short):
