@@ -7,9 +7,13 @@
   const MAX_SHOWN = 50;
   let opened = false;
 
+  // Local time as YYYY-MM-DD HH:MM:SS, like the page's other times (a left-to-right run, see the CSS).
   function time(value) {
     const when = new Date(value);
-    return isNaN(when) ? value : when.toLocaleString("ar", { dateStyle: "short", timeStyle: "medium" });
+    if (isNaN(when)) return value;
+    const two = function (number) { return String(number).padStart(2, "0"); };
+    return when.getFullYear() + "-" + two(when.getMonth() + 1) + "-" + two(when.getDate()) + " " +
+      two(when.getHours()) + ":" + two(when.getMinutes()) + ":" + two(when.getSeconds());
   }
 
   function show(alert, fresh) {
