@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -154,10 +154,12 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def own_metrics() -> CollectorRegistry:
+def own_metrics() -> Iterator[CollectorRegistry]:
+    previous = metrics.default
     registry = CollectorRegistry()
     metrics.use(registry)
-    return registry
+    yield registry
+    metrics.default = previous  # later tests read the process-wide registry
 
 
 def test_steps_run_in_order_each_after_the_previous_one(own_metrics: CollectorRegistry) -> None:
