@@ -98,6 +98,19 @@ def _server(app: FastAPI, settings: Settings) -> uvicorn.Server:
     )
 
 
+def _stop_on_signals(stop: threading.Event) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+
+def _serving(server: uvicorn.Server) -> threading.Thread:
+    # In a thread of its own, uvicorn installs no signal handlers: the runner stops it with handle_exit, which
+    # also ends the open alert streams.
+    thread = threading.Thread(target=server.run, name="http")
+    thread.start()
+    return thread
+
+
 def run_embedded(settings: Settings, once: bool = False) -> int:
     service = Service(settings)
     stop = threading.Event()
@@ -106,13 +119,11 @@ def run_embedded(settings: Settings, once: bool = False) -> int:
             service.poller.poll_once()
             return 0
         server = _server(service.app(), settings)
-        http = threading.Thread(target=server.run, name="http")
-        http.start()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
+        http = _serving(server)
+        _stop_on_signals(stop)
         print(f"marsad: serving http://{settings.http_host}:{settings.http_port}/ — store {settings.store}", flush=True)
         service.poller.run(stop)
-        server.should_exit = True
+        server.handle_exit(signal.SIGTERM, None)
         http.join()
         return 0
     finally:
@@ -123,7 +134,13 @@ def run_serve(settings: Settings) -> int:
     """The page and the API over Elasticsearch (distributed mode), until SIGINT or SIGTERM."""
     from marsad.workers.elastic.reader import ElasticBackend
 
-    app = create_app(ElasticBackend(settings), settings, hub=AlertHub())
+    server = _server(create_app(ElasticBackend(settings), settings, hub=AlertHub()), settings)
+    stop = threading.Event()
+    http = _serving(server)
+    _stop_on_signals(stop)
     print(f"marsad: serving http://{settings.http_host}:{settings.http_port}/ — Elasticsearch", flush=True)
-    _server(app, settings).run()
+    while not stop.wait(0.5) and http.is_alive():
+        pass
+    server.handle_exit(signal.SIGTERM, None)
+    http.join()
     return 0
