@@ -313,6 +313,14 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rul
             committing = asyncio.create_task(sequence.run(CommitBatch(decided, positions, ack)))
             committing.add_done_callback(_log_failure)
 
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
+    async def stop_notifications(sender: Any, *args: Any, **kwargs: Any) -> None:
+        """Queued webhooks get one attempt's timeout; those left, and those given up, go to the dead letters."""
+        await asyncio.to_thread(notifier.close, settings.webhook_timeout_seconds)
+        limit = settings.kafka_max_message_bytes
+        letters = notifier.dead_letters()
+        await _delivered([topics[DLQ].send(value=encode_dead_letter(letter, limit)) for letter in letters])
+
     @app.page("/metrics")
     async def metrics_page(view: View, request: Request) -> Response:
         return view.bytes(generate_latest(metrics.default.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
