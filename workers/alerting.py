@@ -238,15 +238,21 @@ class Notifier:
             self.flush_digests(time.time())
 
     def close(self, timeout_seconds: float) -> None:
-        """Stops the digest clock and gives queued webhooks up to ``timeout_seconds``."""
+        """Stops the digest clock, sends the digests still held (their period cut short) and gives queued
+        webhooks up to ``timeout_seconds``."""
         self._stop.set()
         if self._clock is not None:
             self._clock.join()
+        with self._lock:
+            rules = self._rules()
+            for rule_id in list(self._held):
+                if (rule := rules.get(rule_id)) is not None:
+                    self._send_digest(rule, time.time())
         self._webhooks.close(timeout_seconds)
 
 
 def alert_event(alert: Alert, item: Processed, story_url: str) -> dict[str, Any]:
-    """The alert record (CONTRACTS.md §3) plus the document's title, source and url and a link to the story."""
+    """The alert record (docs/interfaces.md §3) plus the document's title, source and url and a link to the story."""
     document = item.document
     return alert.to_dict() | {
         "title": document.title,

@@ -211,9 +211,14 @@ def test_digest_sends_what_realert_held_once_the_period_is_over(caplog: pytest.L
         assert [event["story_id"] for event in outbox.bodies()[2]["alerts"]] == ["s4"]
         send.flush_digests(now=5000)  # nothing held: nothing sent
         assert len(outbox.sent) == 3
+        send.notify([fired("d", "s5")], now=5000)
+        send.notify([fired("d", "s6")], now=5010)
     finally:
         send.close(1.0)
     assert outbox.closed
+    # At a stop, what is held goes out as a digest at once.
+    assert outbox.bodies()[-1]["digest"] is True and outbox.bodies()[-1]["held"] == 1
+    assert [event["story_id"] for event in outbox.bodies()[-1]["alerts"]] == ["s6"]
 
 
 def test_an_alert_after_the_period_goes_out_with_the_digest_before_it() -> None:
