@@ -512,3 +512,105 @@ def test_import_script_fails_clearly_when_kibana_is_unreachable(
     assert module.main([str(SAVED_OBJECTS)]) == 1
     assert calls == ["http://kibana.invalid:5601/api/saved_objects/_import?overwrite=true"]
     assert "cannot reach Kibana at http://kibana.invalid:5601" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------- grafana
+
+GRAFANA_DIR = ROOT / "config" / "grafana"
+DASHBOARD = GRAFANA_DIR / "dashboards" / "marsad.json"
+METRIC_NAME = re.compile(r"\bmarsad_[a-z0-9_]+\b")
+
+
+def exported_series() -> dict[str, str]:
+    """Every series name marsad's metrics can export, with its metric's type."""
+    from prometheus_client import CollectorRegistry
+
+    from marsad.workers.metrics import Metrics
+
+    registry = CollectorRegistry()
+    Metrics(registry)
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+    return {
+        family.name + suffix: family.type
+        for family in registry.collect()
+        for suffix in suffixes.get(family.type, ("",))
+    }
+
+
+def dashboard_exprs() -> list[str]:
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    return [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+
+
+def grafana_mounts() -> dict[str, str]:
+    """Container path → host path of the grafana service's bind mounts."""
+    mounts = {}
+    for volume in services()["grafana"]["volumes"]:
+        host, container = str(volume).split(":")[:2]
+        mounts[container] = host
+    return mounts
+
+
+def test_every_dashboard_metric_is_one_marsad_exports() -> None:
+    series = exported_series()
+    used = {name for expr in dashboard_exprs() for name in METRIC_NAME.findall(expr)}
+    assert used and used <= series.keys(), f"not in workers/metrics.py: {sorted(used - series.keys())}"
+    for expr in dashboard_exprs():
+        for name in METRIC_NAME.findall(expr):
+            if series[name] == "counter":
+                assert re.search(rf"(rate|increase)\({name}\b", expr), f"a counter is charted as a rate: {expr}"
+        assert expr.count("(") == expr.count(")"), expr
+
+
+def test_the_dashboard_covers_what_operators_watch() -> None:
+    used = " ".join(dashboard_exprs())
+    for name in (
+        "marsad_articles_total",  # throughput
+        "marsad_rejects_total",  # rejects by reason
+        "marsad_alerts_fired_total",  # alerts by rule
+        "marsad_elasticsearch_bulk_failures_total",  # Elasticsearch failures
+        "marsad_webhook_dead_letters_total",
+    ):
+        assert name in used, name
+
+
+def test_the_dashboard_check_catches_an_unknown_metric() -> None:
+    """Negative control for the check above."""
+    series = exported_series()
+    assert "marsad_articles_total" in series and "marsad_batch_duration_seconds_bucket" in series
+    assert "marsad_article_total" not in series and "marsad_articles_total_bucket" not in series
+
+
+def test_grafana_is_provisioned_with_prometheus_and_the_dashboard() -> None:
+    grafana = services()["grafana"]
+    assert depends_on(grafana) == {"prometheus": {"condition": "service_healthy"}}
+    mounts = grafana_mounts()
+    assert Path(ROOT / mounts["/etc/grafana/provisioning"]).resolve() == (GRAFANA_DIR / "provisioning").resolve()
+
+    datasources = yaml.safe_load((GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text())
+    (source,) = datasources["datasources"]
+    prometheus_port = host_ports(services()["prometheus"])
+    assert source["type"] == "prometheus"
+    assert source["url"] == "http://prometheus:9090" and ("127.0.0.1", 9090) in list(prometheus_port)
+
+    providers = yaml.safe_load((GRAFANA_DIR / "provisioning" / "dashboards" / "marsad.yml").read_text())
+    (provider,) = providers["providers"]
+    folder = provider["options"]["path"]
+    assert Path(ROOT / mounts[folder]).resolve() == DASHBOARD.parent.resolve()
+    home = environment(grafana)["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert home == f"{folder}/{DASHBOARD.name}"
+
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    panels = [panel for panel in dashboard["panels"] if panel["type"] != "row"]
+    assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+    for panel in panels:
+        assert panel["datasource"] == {"type": "prometheus", "uid": source["uid"]}, panel["title"]
+        assert panel["targets"], panel["title"]
+    cells = [
+        (panel["title"], x, y)
+        for panel in dashboard["panels"]
+        for x in range(panel["gridPos"]["x"], panel["gridPos"]["x"] + panel["gridPos"]["w"])
+        for y in range(panel["gridPos"]["y"], panel["gridPos"]["y"] + panel["gridPos"]["h"])
+    ]
+    assert all(x < 24 for _, x, _ in cells)
+    assert len({(x, y) for _, x, y in cells}) == len(cells), "panels overlap"
