@@ -29,7 +29,7 @@ class EmbeddedPipeline:
         self.store = Store(store_dir or settings.store)
         self._rules = RulesWatcher(rules_path or settings.rules)
         self._enricher = build_enricher(settings, self._rules.rules)
-        self._decider = build_decider(settings, self.store)
+        self._decider = build_decider(settings, self.store, self._rules.rules)
         self.notifier = build_notifier(settings, lambda: self._rules.by_id)
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from marsad.topics.records import Entity
 from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
@@ -11,7 +12,7 @@ from marsad.workers.stages import context_names, lexicon
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
 from marsad.workers.stages.context_names import ContextTagger
-from marsad.workers.stages.dedup import Fingerprinter
+from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
 from marsad.workers.stages.entities import GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
 from marsad.workers.stages.variants import with_spellings
@@ -50,8 +51,9 @@ def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher
     )
 
 
-def build_decider(settings: Settings, state: DeciderState) -> StoryDecider:
-    """The decider, rebuilt from what either run mode persisted (the SQLite store, Elasticsearch)."""
+def build_decider(settings: Settings, state: DeciderState, rules: RuleSet | None = None) -> StoryDecider:
+    """The decider, rebuilt from what either run mode persisted (the SQLite store, Elasticsearch), with the
+    windows of ``rules``' spike rules."""
     window = settings.dedup_window_days * 86_400
     decider = StoryDecider(
         state,
@@ -61,5 +63,25 @@ def build_decider(settings: Settings, state: DeciderState) -> StoryDecider:
         max_entries=settings.dedup_max_entries,
         settle_seconds=settings.late_original_hours * 3_600,
     )
-    decider.load(state.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries), state.alerts())
+    entries = state.dedup_entries(since=time.time() - window, limit=settings.dedup_max_entries)
+    decider.load(entries, state.alerts())
+    if rules is not None:
+        _restore_spikes(decider, state, entries, rules)
     return decider
+
+
+def _restore_spikes(decider: StoryDecider, state: DeciderState, entries: Sequence[DedupEntry], rules: RuleSet) -> None:
+    """Replays the stored mentions (documents listing a spike rule in ``alerts``) of each spike rule's last
+    windows, by event time, so a restart neither forgets a baseline nor fires a burst twice."""
+    spikes = {rule.id: rule.spike for rule in rules.rules if rule.spike is not None}
+    if not spikes or not entries:
+        return
+    newest = max(entry.event_time for entry in entries)
+    span = max((2 + spike.baseline_windows) * spike.window.total_seconds() for spike in spikes.values())
+    recent = sorted((e for e in entries if e.event_time >= newest - span), key=lambda e: (e.event_time, e.doc_id))
+    documents = state.known_documents([entry.doc_id for entry in recent])
+    for entry in recent:
+        document = documents.get(entry.doc_id)
+        for rule_id in document.alerts if document is not None else ():
+            if (spike := spikes.get(rule_id)) is not None:
+                decider.spikes.observe(rule_id, spike, entry.event_time)

@@ -472,3 +472,27 @@ def test_the_worker_publishes_only_kafka_routed_alerts_and_notifies_after_the_ac
     assert [json.loads(m.value)["stage"] for m in publisher.messages if m.topic == DLQ] == ["webhook"]
     assert "ack, 0 webhooks sent" in publisher.log
     assert [delivery.key for delivery in outbox.sent] == ["hook:s2"]
+
+
+def test_spike_windows_survive_a_restart(make_pipeline: Callable[..., EmbeddedPipeline], tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(
+        "rules:\n  - id: surge\n    keywords: [طرطوس]\n    spike: {window: PT1H, factor: 2, min_count: 3}\n",
+        encoding="utf-8",
+    )
+    sentences = [
+        "افتتح في طرطوس معرض للكتاب يضم دور نشر من عدة محافظات.",
+        "تضرر مرفأ طرطوس من عاصفة بحرية شديدة ضربت الساحل ليلاً.",
+        "أعلنت مديرية التربية في طرطوس مواعيد الامتحانات النهائية.",
+        "وصلت إلى طرطوس قافلة مساعدات طبية محملة بالأدوية واللقاحات.",
+    ]
+    times = ["2026-01-01T10:05:00Z", "2026-01-01T10:20:00Z", "2026-01-01T10:40:00Z", "2026-01-01T10:50:00Z"]
+    mentions = [article(f"r{i}", text, at) for i, (text, at) in enumerate(zip(sentences, times, strict=True))]
+    store = tmp_path / "store"
+    first = make_pipeline(store=store, rules=path)
+    assert first.ingest(mentions[:2]).alerts == 0  # two mentions: under min_count
+    first.close()
+    # Restarted: the two stored mentions are back in the window, so the third makes the spike; the fourth is
+    # inside the same burst.
+    second = make_pipeline(store=store, rules=path)
+    assert [second.ingest([mention]).alerts for mention in mentions[2:]] == [1, 0]
