@@ -73,7 +73,10 @@ class Settings(BaseSettings):
     index_prefix: str = ""
     bulk_max_docs: int = 500
     bulk_max_bytes: int = 5_000_000
-    bulk_max_seconds: float = 0.2  # longest wait for a batch to fill: each agent adds up to this to latency
+    # Longest wait for a batch to fill: each agent adds up to this to latency. Under load batches fill anyway
+    # while the previous one is being processed.
+    bulk_max_seconds: float = 0.02
+    prepare_processes: int = 1  # processes running the prepare agent's Enricher; 0: a thread of the worker
     bulk_retry_initial_seconds: float = 0.5  # backoff after a failed bulk write, doubling up to the max
     bulk_retry_max_seconds: float = 30.0
 

@@ -45,14 +45,15 @@ from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, Topi
 from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
-from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.build import build_decider
 from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
 from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_options
 from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
-from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, encode_prepared, kafka_position
+from marsad.workers.kafka.prepare import Preparer
+from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, kafka_position
 from marsad.workers.outcomes import account
-from marsad.workers.pipeline import Enricher, Prepared, StoryDecider, iso, utc_now
+from marsad.workers.pipeline import Prepared, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -112,34 +113,6 @@ class DecideState:
 
 def _json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
-def _prepare_batch(
-    enricher: Enricher, raws: Sequence[RawInput], max_message_bytes: int
-) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
-    """Runs in a thread: the prepared topic's (key, value) messages, and the dead letters."""
-    prepared: list[tuple[bytes, bytes]] = []
-    letters: list[DeadLetter] = []
-    for raw, outcome in zip(raws, enricher.prepare(raws, utc_now()), strict=True):
-        if isinstance(outcome, DeadLetter):
-            letters.append(outcome)
-            continue
-        try:
-            value = encode_prepared(outcome)
-        except Exception as error:  # one record's failure must not cost the batch
-            reason = f"cannot encode prepared article: {type(error).__name__}: {error}"
-            letters.append(DeadLetter("prepare", reason, raw.payload, raw.position, iso(utc_now())))
-            continue
-        if len(value) > max_message_bytes:
-            reason = (
-                f"prepared article too large for Kafka: {len(value)} bytes > {max_message_bytes}"
-                " (MARSAD_KAFKA_MAX_MESSAGE_BYTES)"
-            )
-            letters.append(DeadLetter("prepare", reason, raw.payload, raw.position, iso(utc_now())))
-            continue
-        prepared.append((outcome.article.id.encode("utf-8"), value))
-    account([], letters)
-    return prepared, [encode_dead_letter(letter, max_message_bytes) for letter in letters]
 
 
 def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
@@ -205,7 +178,7 @@ def _position(event: EventT[Any]) -> SourcePosition:
     return kafka_position(event.message.topic, event.message.partition, event.message.offset)
 
 
-def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rules: RulesWatcher) -> faust.App:
+def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rules: RulesWatcher) -> faust.App:
     assert settings.kafka_bootstrap is not None
     prefix = settings.topic_prefix
     app = faust.App(
@@ -248,7 +221,7 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rul
     def reload_rules() -> None:
         """Before each batch of either agent: a changed rules file takes effect in both."""
         if rules.check():
-            enricher.rules = rules.rules
+            preparer.reload(rules)
 
     decide_partition = TP(PREPARED.name(prefix), 0)
 
@@ -268,11 +241,13 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rul
                 RawInput(event.value or b"", _position(event), appended_at=event.message.timestamp) for event in events
             ]
             started = time.perf_counter()
-            prepared, dead = await asyncio.to_thread(_prepare_batch, enricher, raws, settings.kafka_max_message_bytes)
+            prepared = await preparer.prepare(raws)
             metrics.BATCH_DURATION.labels("prepare").observe(time.perf_counter() - started)
+            account([], prepared.letters)
+            limit = settings.kafka_max_message_bytes
             await _delivered(
-                [topics[PREPARED].send(key=key, value=value) for key, value in prepared]
-                + [topics[DLQ].send(value=value) for value in dead]
+                [topics[PREPARED].send(key=key, value=value) for key, value in prepared.messages]
+                + [topics[DLQ].send(value=encode_dead_letter(letter, limit)) for letter in prepared.letters]
             )
             for event in events:
                 await stream.ack(event)
@@ -320,6 +295,7 @@ def build_app(settings: Settings, enricher: Enricher, writer: ElasticWriter, rul
         limit = settings.kafka_max_message_bytes
         letters = notifier.dead_letters()
         await _delivered([topics[DLQ].send(value=encode_dead_letter(letter, limit)) for letter in letters])
+        preparer.close()
 
     @app.page("/metrics")
     async def metrics_page(view: View, request: Request) -> Response:
@@ -345,7 +321,7 @@ def run_worker(settings: Settings) -> None:
     writer = ElasticWriter(client, settings)
     writer.ensure_state_index()
     rules = RulesWatcher(settings.rules)
-    app = build_app(settings, build_enricher(settings, rules.rules), writer, rules)
+    app = build_app(settings, Preparer(settings, rules), writer, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
 
 
