@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
+
+import ahocorasick
 
 from marsad.topics.records import Entity, EntityType
 from marsad.workers.stages.normalize import DIACRITICS, TATWEEL, NormalizedText, normalize
@@ -51,19 +53,53 @@ MAX_NAME_WORDS = 3
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
+_WORD = re.compile(r"\S+")
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(normalize(word) for word in text.split())
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: a body has dozens and a frozen dataclass is slow to build
     start: int
     end: int
     word: str
     bare: str  # without proclitics, when what remains is a trigger or a known word
     broken: bool  # punctuation between this token and the one before
+
+
+class _Span(NamedTuple):
+    tokens: tuple[_Token, ...]
+    kind: EntityType
+    canonical: _Token  # the canonical name starts at this token
+
+
+class _Window:
+    """The words of a body from one token on, read only as far as they are asked for: contexts are rare and
+    short, so most of a body is never split into tokens."""
+
+    def __init__(self, tagger: ContextTagger, body: NormalizedText, first: _Token) -> None:
+        self._tagger = tagger
+        self._body = body
+        self._tokens = [first]
+        self._rest = _WORD.finditer(body.words, first.end)
+
+    def get(self, index: int) -> _Token | None:
+        while index >= len(self._tokens):
+            match = next(self._rest, None)
+            if match is None:
+                return None
+            self._tokens.append(self._tagger.token(self._body, match.start(), match.end(), self._tokens[-1].end))
+        return self._tokens[index]
+
+    def __getitem__(self, index: int) -> _Token:
+        token = self.get(index)
+        if token is None:
+            raise IndexError(index)
+        return token
+
+    def span(self, first: int, end: int, kind: EntityType, canonical: int) -> _Span:
+        return _Span(tuple(self._tokens[first:end]), kind, self._tokens[canonical])
 
 
 class ContextTagger:
@@ -79,36 +115,46 @@ class ContextTagger:
         self._facilities = _words(FACILITY_TRIGGERS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         self._triggers = self._titles | self._heads | self._settlements | self._facilities | set(_DEFINITE_HEADS)
+        # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
+        self._automaton = ahocorasick.Automaton()
+        for trigger in self._triggers:
+            for prefix in ("", *_PROCLITICS):
+                self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
+        self._automaton.make_automaton()
 
     def tag(self, body: NormalizedText) -> list[Entity]:
-        tokens = self._tokens(body)
-        found: list[tuple[int, int, EntityType, int]] = []  # first token, end token, type, canonical's first
-        index = 0
-        while index < len(tokens):
-            span = self._at(tokens, index)
-            if span is None:
-                index += 1
+        found: list[_Span] = []
+        resume = 0
+        for last, length in self._automaton.iter(f" {body.words} "):
+            # The key's trailing space is at padded index `last`, so the word ends at `last - 1` in the body.
+            end = last - 1
+            start = end - length
+            if start < resume:
                 continue
-            found.append(span)
-            index = span[1]
-        people: dict[tuple[str, ...], int] = {}
-        for first, end, kind, _ in found:
-            if kind == "PER":
-                people.setdefault((tokens[first].bare, *(token.word for token in tokens[first + 1 : end])), first)
-        found += self._mentions_again(tokens, people, {(span[0], span[1]) for span in found})
-        return self._entities(body, tokens, found)
+            token = self.token(body, start, end)
+            if token.bare not in self._triggers:
+                continue
+            span = self._at(_Window(self, body, token))
+            if span is not None:
+                found.append(span)
+                resume = span.tokens[-1].end
+        people: dict[tuple[str, ...], _Span] = {}
+        for span in found:
+            if span.kind == "PER":
+                people.setdefault((span.tokens[0].bare, *(token.word for token in span.tokens[1:])), span)
+        found += self._mentions_again(body, people, {token.start for span in found for token in span.tokens})
+        return self._entities(body, found)
 
     # --- tokens ---------------------------------------------------------------------------------------
 
-    def _tokens(self, body: NormalizedText) -> list[_Token]:
-        tokens: list[_Token] = []
-        previous_end = 0
-        for match in re.finditer(r"\S+", body.words):
-            word = match[0]
-            gap = body.normalized[previous_end : match.start()]
-            tokens.append(_Token(match.start(), match.end(), word, self._bare(word), bool(gap.strip())))
-            previous_end = match.end()
-        return tokens
+    def token(self, body: NormalizedText, start: int, end: int, previous_end: int | None = None) -> _Token:
+        """The word at ``body.words[start:end]``; ``previous_end``: where the word before it ends, when known."""
+        if previous_end is None:
+            previous_end = start
+            while previous_end > 0 and body.words[previous_end - 1] == " ":
+                previous_end -= 1
+        word = body.words[start:end]
+        return _Token(start, end, word, self._bare(word), bool(body.normalized[previous_end:start].strip()))
 
     def _bare(self, word: str) -> str:
         if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
@@ -128,33 +174,36 @@ class ContextTagger:
 
     # --- the three contexts ---------------------------------------------------------------------------
 
-    def _at(self, tokens: Sequence[_Token], index: int) -> tuple[int, int, EntityType, int] | None:
-        bare = tokens[index].bare
+    def _at(self, tokens: _Window) -> _Span | None:
+        bare = tokens[0].bare
         if bare in self._titles:
-            return self._person(tokens, index)
+            return self._person(tokens)
         if bare in self._heads or (
-            bare in _DEFINITE_HEADS and index + 1 < len(tokens) and tokens[index + 1].word == _DEFINITE_HEADS[bare]
+            bare in _DEFINITE_HEADS
+            and (following := tokens.get(1)) is not None
+            and following.word == _DEFINITE_HEADS[bare]
         ):
-            return self._organisation(tokens, index)
+            return self._organisation(tokens)
         if bare in self._settlements or bare in self._facilities:
-            return self._place(tokens, index)
+            return self._place(tokens)
         return None
 
-    def _person(self, tokens: Sequence[_Token], index: int) -> tuple[int, int, EntityType, int] | None:
-        position = index + 1
+    def _person(self, tokens: _Window) -> _Span | None:
+        position = 1
         # Modifiers of the title: definite words (الخارجية، الروسي), links (عام، باسم) and, after «محافظ» or
         # «رئيس», a place or body (محافظ حمص): at most three, then the name.
-        skipped = 0
-        while position < len(tokens) and skipped < 3 and not tokens[position].broken:
-            word = tokens[position].word
-            if word.startswith("ال") or word in _TITLE_LINKS:
+        while position <= 3 and (token := tokens.get(position)) is not None and not token.broken:
+            if token.word.startswith("ال") or token.word in _TITLE_LINKS:
                 position += 1
-                skipped += 1
             else:
                 break
         start = position
-        while position < len(tokens) and position - start < MAX_NAME_WORDS and self._name_word(tokens[position]):
-            word = tokens[position].word
+        while (
+            position - start < MAX_NAME_WORDS
+            and (token := tokens.get(position)) is not None
+            and self._name_word(token)
+        ):
+            word = token.word
             if position == start and word.startswith("ال"):
                 break  # a given name does not take the article
             if position - start == 2 and not (word.startswith("ال") or tokens[position - 1].word in _NAME_LINKS):
@@ -162,90 +211,102 @@ class ContextTagger:
             position += 1
         if position == start:
             return None
-        return start, position, "PER", start
+        return tokens.span(start, position, "PER", start)
 
-    def _organisation(self, tokens: Sequence[_Token], index: int) -> tuple[int, int, EntityType, int] | None:
-        position = index + 1
-        if tokens[index].bare in _DEFINITE_HEADS:
-            position += 1
+    def _organisation(self, tokens: _Window) -> _Span | None:
+        position = 2 if tokens[0].bare in _DEFINITE_HEADS else 1
         first = position
-        if position < len(tokens) and not tokens[position].broken:
-            word = tokens[position].word
+        token = tokens.get(position)
+        if token is not None and not token.broken:
+            word = token.word
             rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
-            if rare and not word.startswith(("ال", "لل")) and self._name_word(tokens[position]):
+            if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
                 position += 1
-        while position < len(tokens) and position - first < 4 and not tokens[position].broken:
-            word = tokens[position].word
-            if word.startswith(("ال", "لل")) and word not in self._enders:
+        while position - first < 4 and (token := tokens.get(position)) is not None and not token.broken:
+            if token.word.startswith(("ال", "لل")) and token.word not in self._enders:
                 position += 1
             else:
                 break
         if position == first:
             return None
-        return index, position, "ORG", index
+        return tokens.span(0, position, "ORG", 0)
 
-    def _place(self, tokens: Sequence[_Token], index: int) -> tuple[int, int, EntityType, int] | None:
-        position = index + 1
-        if position >= len(tokens) or not self._name_word(tokens[position]):
+    def _place(self, tokens: _Window) -> _Span | None:
+        name = tokens.get(1)
+        if name is None or not self._name_word(name):
             return None
-        word = tokens[position].word
-        if word not in self._name_words and self._frequencies.get(word, 0.0) >= PLACE_ZIPF:
+        if name.word not in self._name_words and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
-        position += 1
-        facility = tokens[index].bare in self._facilities
+        facility = tokens[0].bare in self._facilities
         # «مطار أربيل الدولي»: a facility keeps one definite adjective.
+        adjective = tokens.get(2)
         if (
             facility
-            and position < len(tokens)
-            and not tokens[position].broken
-            and tokens[position].word.startswith("ال")
-            and self._frequencies.get(tokens[position].word, 0.0) >= RARE_ZIPF
-            and tokens[position].word not in self._enders
+            and adjective is not None
+            and not adjective.broken
+            and adjective.word.startswith("ال")
+            and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
+            and adjective.word not in self._enders
         ):
-            position += 1
-        return index, position, "LOC", index if facility else index + 1
+            return tokens.span(0, 3, "LOC", 0)
+        return tokens.span(0, 2, "LOC", 0 if facility else 1)
 
     def _mentions_again(
-        self, tokens: Sequence[_Token], people: dict[tuple[str, ...], int], taken: set[tuple[int, int]]
-    ) -> list[tuple[int, int, EntityType, int]]:
+        self, body: NormalizedText, people: dict[tuple[str, ...], _Span], covered: set[int]
+    ) -> list[_Span]:
         """Later mentions of a person found by title: the whole name, or its last word (a surname, with its
-        proclitics), canonical the full name."""
-        found: list[tuple[int, int, EntityType, int]] = []
-        covered = {i for start, end in taken for i in range(start, end)}
+        proclitics), canonical the full name. ``covered``: where the words already tagged start."""
+        found: list[_Span] = []
+        words = body.words
         for name, first in people.items():
             surname = name[-1] if len(name) > 1 and len(name[-1]) >= 3 else None
-            for index in range(first + len(name), len(tokens)):
-                if index in covered:
+            after = first.tokens[-1].end
+            needles = (name[0],) if surname is None else (name[0], surname)
+            for start, end in _occurrences(words, needles, after):
+                if start in covered:
                     continue
-                token = tokens[index]
-                following = tuple(t.word for t in tokens[index + 1 : index + len(name)])
-                if name[0] in (token.word, token.bare) and following == name[1:]:
-                    found.append((index, index + len(name), "PER", first))
-                    covered.update(range(index, index + len(name)))
-                elif surname is not None and surname in (token.word, token.word[1:], token.word[2:]):
-                    found.append((index, index + 1, "PER", first))
-                    covered.add(index)
+                token = self.token(body, start, end)
+                if name[0] in (token.word, token.bare):
+                    window = _Window(self, body, token)
+                    if all((t := window.get(i)) is not None and t.word == w for i, w in enumerate(name[1:], 1)):
+                        found.append(window.span(0, len(name), "PER", 0)._replace(canonical=first.tokens[0]))
+                        covered.update(t.start for t in found[-1].tokens)
+                        continue
+                if surname is not None and surname in (token.word, token.word[1:], token.word[2:]):
+                    found.append(_Span((token,), "PER", first.tokens[0]))
+                    covered.add(start)
         return found
 
-    def _entities(
-        self, body: NormalizedText, tokens: Sequence[_Token], found: list[tuple[int, int, EntityType, int]]
-    ) -> list[Entity]:
+    def _entities(self, body: NormalizedText, found: list[_Span]) -> list[Entity]:
         if not found:
             return []
         canonical_of: dict[int, str] = {}
         entities = []
-        for first, end, kind, canonical_first in sorted(found):
-            start = tokens[first].end - len(tokens[first].bare)
-            last = tokens[end - 1].end
+        for tokens, kind, canonical in sorted(found, key=lambda span: span.tokens[0].start):
+            start = tokens[0].end - len(tokens[0].bare)
+            last = tokens[-1].end
             (original_start, original_last) = body.offsets.originals([start, last - 1])
             text = body.original[original_start : original_last + 1]
-            if canonical_first not in canonical_of:
-                name_start = tokens[canonical_first].end - len(tokens[canonical_first].bare)
-                (name_original,) = body.offsets.originals([name_start])
+            if canonical.start not in canonical_of:
+                (name_original,) = body.offsets.originals([canonical.end - len(canonical.bare)])
                 canonical_text = body.original[name_original : original_last + 1]
-                canonical_of[canonical_first] = " ".join(_MARKS.sub("", canonical_text).split())
-            entities.append(Entity(text, kind, canonical_of[canonical_first], original_start, original_last + 1))
+                canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
+            entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
         return entities
+
+
+def _occurrences(words: str, needles: Iterable[str], after: int) -> list[tuple[int, int]]:
+    """The words at or after ``after`` that end with one of ``needles`` behind at most two letters, in order."""
+    found: set[tuple[int, int]] = set()
+    for needle in needles:
+        position = words.find(needle, after)
+        while position >= 0:
+            end = position + len(needle)
+            start = words.rfind(" ", 0, position) + 1
+            if (end == len(words) or words[end] == " ") and position - start <= 2 and start >= after:
+                found.add((start, end))
+            position = words.find(needle, position + 1)
+    return sorted(found)
 
 
 def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity]:
