@@ -224,6 +224,18 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
             preparer.reload(rules)
 
     decide_partition = TP(PREPARED.name(prefix), 0)
+    crashing: set[asyncio.Future[None]] = set()
+
+    def crash_on_failure(task: asyncio.Task[None]) -> None:
+        """A batch that failed to commit stops the worker at once (exit status 1), not when the next batch
+        comes (none may): the supervisor restarts it and Kafka redelivers the batch."""
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        log.critical("committing a decided batch failed: stopping the worker", exc_info=error)
+        crash = asyncio.ensure_future(app.crash(error))
+        crashing.add(crash)
+        crash.add_done_callback(crashing.discard)
+
 
     # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
@@ -286,7 +298,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
                 if isinstance(event.key, bytes)
             }
             committing = asyncio.create_task(sequence.run(CommitBatch(decided, positions, ack)))
-            committing.add_done_callback(_log_failure)
+            committing.add_done_callback(crash_on_failure)
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def stop_notifications(sender: Any, *args: Any, **kwargs: Any) -> None:
@@ -302,12 +314,6 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         return view.bytes(generate_latest(metrics.default.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     return app
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    """At once, not only when the next batch awaits the task (none may come for a while)."""
-    if not task.cancelled() and task.exception() is not None:
-        log.error("committing a decided batch failed", exc_info=task.exception())
 
 
 def run_worker(settings: Settings) -> None:
