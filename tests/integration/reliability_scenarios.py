@@ -132,7 +132,7 @@ class Figures:
     indexed_twice: int  # documents in Elasticsearch beyond one per good article
     alerts_lost: int  # expected (rule, story) pairs missing from the alerts index
     alerts_doubled: int  # alerts on the alerts topic beyond one per (rule, story)
-    recovery_s: float | None  # from the end of the fault until everything was indexed
+    recovery_s: float | None  # from the end of the fault until every article and alert was stored
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -210,10 +210,16 @@ def measure(
     timeout: float = 120.0,
 ) -> Figures:
     """Waits until every good article is indexed and the group caught up, then counts."""
-    ids = {record["id"] for record in good}
+    ids, expected = {record["id"] for record in good}, expected_alerts(good)
     recovery: float | None = None
+
+    def complete() -> bool:
+        return ids <= indexed_ids(deployment) and expected <= {
+            (a["rule"], a["doc_id"]) for a in stored_alerts(deployment)
+        }
+
     try:
-        wait_until(lambda: ids <= indexed_ids(deployment), f"{len(ids)} articles indexed", timeout)
+        wait_until(complete, f"{len(ids)} articles and {len(expected)} alerts stored", timeout)
         if fault_ended is not None:
             recovery = time.monotonic() - fault_ended
         wait_until(
@@ -226,7 +232,6 @@ def measure(
     published = Counter(
         (alert["rule"], alert["doc_id"]) for alert in (json.loads(v) for _, v in topic_messages(deployment, ALERTS))
     )
-    expected = expected_alerts(good)
     return Figures(
         scenario=scenario,
         produced=produced,
@@ -374,7 +379,8 @@ def killed_before_alerts(kafka: str, es: str, tmp: Path, count: int = 600) -> Fi
     first = Worker(deployment, tmp / "kill-first.log")
     try:
         wait_until(first.serving, "the first worker")  # it installed the index templates
-        client.indices.create(index=alerts_index)
+        if not client.indices.exists(index=alerts_index):
+            client.indices.create(index=alerts_index)
         client.indices.add_block(index=alerts_index, block="write")
         put_raw(deployment, [encoded(record) for record in good])
         wait_until(lambda: len(indexed_ids(deployment)) > 0, "documents written before the alerts")
