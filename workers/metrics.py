@@ -11,6 +11,8 @@ from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
+_FRESHNESS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -116,6 +118,32 @@ class Metrics:
             "Records per batch taken from Kafka, by agent.",
             ["agent"],
             buckets=(1, 5, 10, 50, 100, 250, 500, 1000, 2500),
+            registry=registry,
+        )
+        # Freshness and lag of the distributed worker (workers/freshness.py, workers/kafka/lag.py)
+        self.PUBLISHED_TO_INDEXED = Histogram(
+            "marsad_published_to_indexed_seconds",
+            "From an article's published_at to its document acknowledged by Elasticsearch (articles that give it).",
+            buckets=(10, 60, 300, 900, 3600, 4 * 3600, 86400, 7 * 86400, 30 * 86400),
+            registry=registry,
+        )
+        self.APPEND_TO_INDEXED = Histogram(
+            "marsad_append_to_indexed_seconds",
+            "From a raw record's append to Kafka to its document acknowledged by Elasticsearch (searchable at the"
+            " next refresh).",
+            buckets=_FRESHNESS_BUCKETS,
+            registry=registry,
+        )
+        self.APPEND_TO_ALERT = Histogram(
+            "marsad_append_to_alert_seconds",
+            "From a raw record's append to Kafka to each alert it fired acknowledged on the alerts topic.",
+            buckets=_FRESHNESS_BUCKETS,
+            registry=registry,
+        )
+        self.CONSUMER_LAG = Gauge(
+            "marsad_consumer_lag_records",
+            "Records in a partition after the last one this worker processed, per topic and partition it consumes.",
+            ["topic", "partition"],
             registry=registry,
         )
 

@@ -50,6 +50,7 @@ from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
 from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_options
 from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
+from marsad.workers.kafka.lag import ConsumerLag
 from marsad.workers.kafka.prepare import Preparer
 from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, kafka_position
 from marsad.workers.outcomes import account
@@ -108,6 +109,7 @@ class DecideState:
             writer.state_actions(processed),
             messages,
             dead,
+            appended_at={prepared.article.id: prepared.appended_at for prepared in batch},
         )
 
 
@@ -217,6 +219,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
     state = DecideState(settings, writer, rules)
     notifier = build_notifier(settings, lambda: rules.by_id)
     sequence = worker_sequence(writer, FaustPublisher(topics), settings.kafka_max_message_bytes, notifier)
+    lag = ConsumerLag()
 
     def reload_rules() -> None:
         """Before each batch of either agent: a changed rules file takes effect in both."""
@@ -241,6 +244,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def forget_state(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
         (revoked,) = args  # Faust sends the revoked partitions positionally
+        lag.forget(revoked)
         if decide_partition in revoked:
             state.decider = None  # another worker may own it next: rebuild from Elasticsearch on return
 
@@ -263,6 +267,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
             )
             for event in events:
                 await stream.ack(event)
+                lag.processed(event.message.tp, event.message.offset)
 
     @app.agent(topics[PREPARED])
     async def decide_agent(stream: StreamT[Any]) -> None:
@@ -291,6 +296,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
             async def ack(events: list[EventT[Any]] = events) -> None:
                 for event in events:
                     await stream.ack(event)
+                    lag.processed(event.message.tp, event.message.offset)
 
             positions = {
                 event.key.decode("utf-8", errors="replace"): _position(event)
@@ -308,6 +314,10 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         letters = notifier.dead_letters()
         await _delivered([topics[DLQ].send(value=encode_dead_letter(letter, limit)) for letter in letters])
         preparer.close()
+
+    @app.timer(interval=5.0)
+    async def report_lag() -> None:
+        await lag.report(app.consumer)
 
     @app.page("/metrics")
     async def metrics_page(view: View, request: Request) -> Response:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, TopicSpec
 from marsad.topics.records import DeadLetter, SourcePosition
-from marsad.workers import metrics
+from marsad.workers import freshness, metrics
 from marsad.workers.alerting import Notice
 from marsad.workers.elastic.writer import Refused
 from marsad.workers.kafka.wire import encode_dead_letter
@@ -58,6 +58,7 @@ class Decided:
     state_actions: list[dict[str, Any]]
     messages: list[Outgoing]
     dead_letters: list[DeadLetter] = field(default_factory=list)  # records the decide step could not use
+    appended_at: Mapping[str, float] = field(default_factory=dict)  # article id -> its raw record's append time
 
 
 @dataclass(slots=True)
@@ -136,6 +137,7 @@ def worker_sequence(
     async def documents(batch: CommitBatch) -> None:
         batch.refused = await store.write(batch.decided.document_actions)
         batch.dead_letters.extend(_index_dead_letter(item, batch.positions) for item in batch.refused)
+        freshness.indexed(batch.decided.processed, batch.decided.appended_at, {item.doc_id for item in batch.refused})
 
     async def route(batch: CommitBatch) -> None:
         batch.notices = alerts_out.route(batch.decided.processed, time.time())
@@ -153,6 +155,7 @@ def worker_sequence(
             # A refused document's alerts still go out: the article's text is in the dead-letter stream.
             messages.extend(Message(ALERTS, key, value) for alert, value in outgoing.alerts if alert in to_kafka)
         await publisher.publish(messages)
+        freshness.alerted(batch.decided.processed, batch.decided.appended_at, to_kafka)
 
     async def alerts(batch: CommitBatch) -> None:
         refused = await store.write(batch.decided.alert_actions)
