@@ -568,6 +568,9 @@ def test_the_dashboard_covers_what_operators_watch() -> None:
         "marsad_articles_total",  # throughput
         "marsad_rejects_total",  # rejects by reason
         "marsad_alerts_fired_total",  # alerts by rule
+        "marsad_append_to_indexed_seconds",  # freshness
+        "marsad_published_to_indexed_seconds",
+        "marsad_consumer_lag_records",  # consumer lag
         "marsad_elasticsearch_bulk_failures_total",  # Elasticsearch failures
         "marsad_webhook_dead_letters_total",
     ):
