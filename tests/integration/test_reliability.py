@@ -3,6 +3,7 @@ runs the same ones and writes RELIABILITY.md): nothing stalls, nothing is lost, 
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import urllib.request
 import uuid
@@ -27,6 +28,9 @@ from reliability_scenarios import (
     produce_oversized,
     put_raw,
 )
+
+from marsad.workers.elastic.writer import ElasticWriter, elastic_client
+from marsad.workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +111,24 @@ def test_a_worker_never_writes_its_secrets_to_its_log_or_metrics(services: Any, 
     finally:
         worker.stop()
     assert secret not in worker.log() and secret not in exported
+
+
+def test_a_bulk_request_refused_whole_is_retried_one_by_one(services: Any, unique_name: Any) -> None:
+    """Elasticsearch refuses a whole bulk request over one id longer than 512 bytes: only that document is
+    refused (once, though it has two actions), the others are stored."""
+    settings = Settings(elasticsearch_url=services.elasticsearch_url, index_prefix=unique_name("bulk") + "-")
+    writer = ElasticWriter(elastic_client(settings), settings)
+    long_id = "x" * 600
+    actions = [
+        {"_op_type": "index", "_index": writer.names.state, "_id": doc_id, "_source": {"story_id": doc_id}}
+        for doc_id in ("a", long_id, "b")
+    ] + [{"_op_type": "index", "_index": writer.names.state, "_id": long_id, "_source": {"story_id": "y"}}]
+    writer.ensure_state_index()
+    try:
+        refused = asyncio.run(writer.write(actions))
+        assert [item.doc_id for item in refused] == [long_id]
+        assert "512" in refused[0].reason
+        writer.client.indices.refresh(index=writer.names.state)
+        assert writer.client.count(index=writer.names.state)["count"] == 2
+    finally:
+        writer.client.indices.delete(index=writer.names.state)
