@@ -277,7 +277,7 @@ def create_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page(request: Request, filters: Filters, q: str = "", page: PageNumber = 1) -> HTMLResponse:
+    def search_page(request: Request, filters: Filters, q: str = "", page: PageNumber = 1) -> HTMLResponse:
         results = backend.search(q, filters, page, 10)
         params: dict[str, Any] = {
             "q": q,
