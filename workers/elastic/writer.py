@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializer, helpers
 
 from marsad.topics.records import Alert, EnrichedDocument
 from marsad.workers import metrics
@@ -60,7 +60,7 @@ def elastic_client(settings: Settings) -> Elasticsearch:
     else the system's CAs), authenticated by an API key or a user and password when they are set."""
     if settings.elasticsearch_url is None:
         raise ValueError("MARSAD_ELASTICSEARCH_URL is not set")
-    options: dict[str, Any] = {"request_timeout": 30}
+    options: dict[str, Any] = {"request_timeout": 30, "serializer": OrjsonSerializer()}
     if settings.elasticsearch_ca_file is not None:
         options["ca_certs"] = str(settings.elasticsearch_ca_file)
     if settings.elasticsearch_api_key is not None:

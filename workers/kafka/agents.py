@@ -28,7 +28,6 @@ Both agents use ``noack_take``: Faust's ``take`` acks its buffer in a ``finally`
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -37,6 +36,7 @@ from typing import Any, TypeVar, cast
 
 import faust
 import mode
+import orjson
 from faust.types import TP, EventT, StreamT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -114,7 +114,7 @@ class DecideState:
 
 
 def _json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return orjson.dumps(data)
 
 
 def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
