@@ -8,6 +8,7 @@ markup that must be shown, never run.
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
@@ -111,7 +112,7 @@ def served(service: Service, port: int) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.should_exit = True
+        server.handle_exit(signal.SIGTERM, None)  # as the runner does: open alert streams end too
         thread.join(timeout=10)
 
 
