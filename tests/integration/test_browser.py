@@ -70,8 +70,9 @@ def test_search_story_and_live_alert(browser: WebDriver, site: tuple[str, Servic
     wait = WebDriverWait(browser, WAIT_S)
     browser.get(base + "/")
     wait.until(lambda driver: "on" in driver.find_element(By.ID, "live-status").get_attribute("class"))
-    box = browser.find_element(By.NAME, "q")
-    box.send_keys("طرطوس", Keys.ENTER)
+    front = browser.find_element(By.ID, "results")  # the front page lists the latest stories
+    browser.find_element(By.NAME, "q").send_keys("طرطوس", Keys.ENTER)
+    wait.until(ec.staleness_of(front))
 
     stories = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "article.story")))
     assert len(stories) == 2
