@@ -548,7 +548,7 @@ def main() -> None:
         "*alerts lost*: (rule, story) pairs missing from the alerts index; *alerts doubled*: extra copies on the\n"
         "`alerts` topic, which is at-least-once (the index never holds two); *time to recover*: from the end of\n"
         "the fault (Elasticsearch back, the replacement worker started, the deciding worker stopped) until\n"
-        "every article was indexed.\n\n"
+        "every article and every alert was stored.\n\n"
         f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, on the shared 2-core development machine.\n\n"
         + table(rows),
         encoding="utf-8",
