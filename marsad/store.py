@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 
 from marsad.search.fts import FullTextIndex
 from marsad.topics.records import Alert, DeadLetter, EnrichedDocument
-from marsad.workers.pipeline import Processed
+from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.search import SearchHit
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 
@@ -190,7 +189,7 @@ class Store:
                 document.story_id,
                 document.content_hash,
                 item.fingerprint.signature.tobytes(),
-                _epoch(document.ingested_at),
+                epoch(document.ingested_at),
                 item.event_time,
                 item.remembered,
             ),
@@ -325,7 +324,3 @@ class _Transaction:
 
 def _alert_json(alert: Alert) -> str:
     return json.dumps(alert.to_dict(), ensure_ascii=False)
-
-
-def _epoch(iso_time: str) -> float:
-    return datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()

@@ -42,6 +42,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def epoch(iso_time: str) -> float:
+    """Seconds since the epoch of an ISO-8601 time as ``iso`` writes it."""
+    return datetime.fromisoformat(iso_time).timestamp()
+
+
 def event_time(article: Article, appended_at: float) -> float:
     """When the article happened, in epoch seconds: its ``published_at`` (UTC when it names no zone), else
     when it was appended to its input (``Prepared.appended_at``); a value that does not parse counts as absent."""

@@ -51,18 +51,20 @@ def install_templates(client: Elasticsearch, prefix: str = "") -> None:
     for name in TEMPLATE_FILES:
         client.indices.put_index_template(name=f"{prefix}{name}", body=load_template(name, prefix))
     if not client.indices.exists_alias(name=news_alias(prefix)):
-        _create_index_if_missing(
+        create_index_if_missing(
             client, first_news_index(prefix), aliases={news_alias(prefix): {"is_write_index": True}}
         )
     if not client.indices.exists(index=alerts_index(prefix)):
-        _create_index_if_missing(client, alerts_index(prefix))
+        create_index_if_missing(client, alerts_index(prefix))
 
 
-def _create_index_if_missing(
-    client: Elasticsearch, index: str, aliases: dict[str, dict[str, Any]] | None = None
-) -> None:
+def create_index_if_missing(client: Elasticsearch, index: str, **body: Any) -> bool:
+    """Creates ``index`` with ``body`` (aliases, mappings, settings); False when it already existed, which
+    another worker starting at the same moment makes a normal outcome."""
     try:
-        client.indices.create(index=index, aliases=aliases)
+        client.indices.create(index=index, **body)
     except BadRequestError as error:
         if error.error != "resource_already_exists_exception":
             raise
+        return False
+    return True

@@ -17,24 +17,21 @@ whose topics and alerts are done, and a batch redelivered after a crash complete
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import numpy as np
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializer, helpers
 
 from marsad.topics.records import Alert, EnrichedDocument
 from marsad.workers import metrics
-from marsad.workers.elastic.templates import alerts_index, news_alias
-from marsad.workers.pipeline import Processed
+from marsad.workers.elastic.templates import alerts_index, create_index_if_missing, news_alias
+from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.settings import Settings
-from marsad.workers.stages.dedup import DedupEntry, ShingleSet
+from marsad.workers.stages.dedup import DedupEntry, ShingleSet, array_text, shingles_from_text, signature_from_text
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +106,6 @@ def search_source(document: EnrichedDocument) -> dict[str, Any]:
     }
 
 
-def _b64(array: np.ndarray[Any, Any]) -> str:
-    return base64.b64encode(array.tobytes()).decode("ascii")
-
-
 class ElasticWriter:
     def __init__(self, client: Elasticsearch, settings: Settings) -> None:
         self.client = client
@@ -123,17 +116,13 @@ class ElasticWriter:
         self._retry_max = settings.bulk_retry_max_seconds
 
     def ensure_state_index(self) -> None:
-        if not self.client.indices.exists(index=self.names.state):
-            try:
-                self.client.indices.create(
-                    index=self.names.state,
-                    mappings=STATE_MAPPING,
-                    settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
-                )
-                return
-            except ApiError as error:
-                if error.error != "resource_already_exists_exception":
-                    raise
+        if not self.client.indices.exists(index=self.names.state) and create_index_if_missing(
+            self.client,
+            self.names.state,
+            mappings=STATE_MAPPING,
+            settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+        ):
+            return
         # An index created by an older marsad: fields are only ever added, which a mapping update allows.
         self.client.indices.put_mapping(index=self.names.state, properties=STATE_MAPPING["properties"])
 
@@ -164,7 +153,7 @@ class ElasticWriter:
             response = self.client.get(index=self.names.state, id=doc_id, source_includes=["shingles"])
         except NotFoundError:
             return None
-        return np.frombuffer(base64.b64decode(response["_source"]["shingles"]), dtype=np.uint32).copy()
+        return shingles_from_text(response["_source"]["shingles"])
 
     def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
         """The most recent ``limit`` documents decided at or after ``since``, oldest first."""
@@ -180,7 +169,7 @@ class ElasticWriter:
                 hit["_id"],
                 hit["_source"]["story_id"],
                 hit["_source"]["content_hash"],
-                np.frombuffer(base64.b64decode(hit["_source"]["signature"]), dtype=np.uint64).copy(),
+                signature_from_text(hit["_source"]["signature"]),
                 hit["_source"]["seen_at"],
                 hit["_source"].get("event_time", hit["_source"]["seen_at"]),
                 hit["_source"]["remembered"],
@@ -238,11 +227,11 @@ class ElasticWriter:
                     "_source": {
                         "story_id": item.document.story_id,
                         "content_hash": item.document.content_hash,
-                        "seen_at": _epoch(item.document.ingested_at),
+                        "seen_at": epoch(item.document.ingested_at),
                         "event_time": item.event_time,
                         "remembered": item.remembered,
-                        "signature": _b64(item.fingerprint.signature),
-                        "shingles": _b64(item.fingerprint.shingles),
+                        "signature": array_text(item.fingerprint.signature),
+                        "shingles": array_text(item.fingerprint.shingles),
                     },
                 }
             )
@@ -340,7 +329,3 @@ class ElasticWriter:
 
 def _update(index: str, doc_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {"_op_type": "update", "_index": index, "_id": doc_id, "doc": fields}
-
-
-def _epoch(iso_time: str) -> float:
-    return datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()

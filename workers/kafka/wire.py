@@ -8,17 +8,12 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
-import numpy as np
 import orjson
 
 from marsad.topics.records import Article, DeadLetter, Entity, SourcePosition
 from marsad.workers.pipeline import Prepared
 from marsad.workers.stages.alerts import AlertRule, RuleMatch
-from marsad.workers.stages.dedup import Fingerprint
-
-
-def _b64(array: np.ndarray[Any, Any]) -> str:
-    return base64.b64encode(array.tobytes()).decode("ascii")
+from marsad.workers.stages.dedup import Fingerprint, array_text, shingles_from_text, signature_from_text
 
 
 def _flat(record: Article | Entity) -> dict[str, Any]:
@@ -34,8 +29,8 @@ def encode_prepared(prepared: Prepared) -> bytes:
             "article": _flat(prepared.article),
             "body": prepared.body,
             "content_hash": fingerprint.content_hash,
-            "shingles": _b64(fingerprint.shingles),
-            "signature": _b64(fingerprint.signature),
+            "shingles": array_text(fingerprint.shingles),
+            "signature": array_text(fingerprint.signature),
             "entities": [_flat(entity) for entity in prepared.entities],
             "matches": [{"rule": match.rule.id, "matched": list(match.matched)} for match in prepared.matches],
             "appended_at": prepared.appended_at,
@@ -49,8 +44,8 @@ def decode_prepared(payload: bytes, rules: Mapping[str, AlertRule]) -> Prepared:
     data = orjson.loads(payload)
     fingerprint = Fingerprint(
         data["content_hash"],
-        np.frombuffer(base64.b64decode(data["shingles"]), dtype=np.uint32).copy(),
-        np.frombuffer(base64.b64decode(data["signature"]), dtype=np.uint64).copy(),
+        shingles_from_text(data["shingles"]),
+        signature_from_text(data["signature"]),
     )
     return Prepared(
         article=Article(**data["article"]),

@@ -20,6 +20,7 @@ set of articles, not of the order they arrived in, except for stories older than
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -32,6 +33,19 @@ from datasketch import LeanMinHash, MinHashLSH
 from marsad.workers.stages.normalize import word_characters
 
 ShingleSet = npt.NDArray[np.uint32]
+
+
+def array_text(array: ShingleSet | npt.NDArray[np.uint64]) -> str:
+    """A shingle set or a signature as base64 text, for the JSON that Kafka and Elasticsearch carry."""
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def shingles_from_text(text: str) -> ShingleSet:
+    return np.frombuffer(base64.b64decode(text), dtype=np.uint32).copy()
+
+
+def signature_from_text(text: str) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 # Odd 64-bit multipliers: multiplication modulo 2**64 by an odd number is a bijection, so the
