@@ -26,7 +26,8 @@ def build_tagger(settings: Settings) -> Tagger:
     context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords())
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
-        return context_names.merge(gazetteer.tag(body, title), context.tag(body))
+        known = gazetteer.tag(body, title)
+        return context_names.merge(known, context.tag(body, known))
 
     if settings.ner_model_path is None:
         return known_and_context

@@ -64,7 +64,6 @@ class _Token(NamedTuple):  # a tuple: a body has dozens and a frozen dataclass i
     start: int
     end: int
     word: str
-    bare: str  # without proclitics, when what remains is a trigger or a known word
     broken: bool  # punctuation between this token and the one before
 
 
@@ -78,9 +77,10 @@ class _Window:
     """The words of a body from one token on, read only as far as they are asked for: contexts are rare and
     short, so most of a body is never split into tokens."""
 
-    def __init__(self, tagger: ContextTagger, body: NormalizedText, first: _Token) -> None:
+    def __init__(self, tagger: ContextTagger, body: NormalizedText, first: _Token, known: frozenset[int]) -> None:
         self._tagger = tagger
         self._body = body
+        self.known = known  # where names the gazetteer found start in the original body
         self._tokens = [first]
         self._rest = _WORD.finditer(body.words, first.end)
 
@@ -97,6 +97,9 @@ class _Window:
         if token is None:
             raise IndexError(index)
         return token
+
+    def original(self, position: int) -> int:
+        return self._body.offsets.original(position)
 
     def span(self, first: int, end: int, kind: EntityType, canonical: int) -> _Span:
         return _Span(tuple(self._tokens[first:end]), kind, self._tokens[canonical])
@@ -122,7 +125,10 @@ class ContextTagger:
                 self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
         self._automaton.make_automaton()
 
-    def tag(self, body: NormalizedText) -> list[Entity]:
+    def tag(self, body: NormalizedText, known: Sequence[Entity] = ()) -> list[Entity]:
+        """Names in ``body`` found from their context; ``known``: the gazetteer's entities in it. A person whose
+        name starts where a known entity does is the gazetteer's («الرئيس فلاديمير بوتين»): not looked at further."""
+        starts = frozenset(entity.start for entity in known)
         found: list[_Span] = []
         resume = 0
         for last, length in self._automaton.iter(f" {body.words} "):
@@ -132,16 +138,17 @@ class ContextTagger:
             if start < resume:
                 continue
             token = self.token(body, start, end)
-            if token.bare not in self._triggers:
+            bare = self._bare(token.word)
+            if bare not in self._triggers:
                 continue
-            span = self._at(_Window(self, body, token))
+            span = self._at(_Window(self, body, token, starts), bare)
             if span is not None:
                 found.append(span)
                 resume = span.tokens[-1].end
         people: dict[tuple[str, ...], _Span] = {}
         for span in found:
             if span.kind == "PER":
-                people.setdefault((span.tokens[0].bare, *(token.word for token in span.tokens[1:])), span)
+                people.setdefault((self._bare(span.tokens[0].word), *(token.word for token in span.tokens[1:])), span)
         found += self._mentions_again(body, people, {token.start for span in found for token in span.tokens})
         return self._entities(body, found)
 
@@ -154,9 +161,10 @@ class ContextTagger:
             while previous_end > 0 and body.words[previous_end - 1] == " ":
                 previous_end -= 1
         word = body.words[start:end]
-        return _Token(start, end, word, self._bare(word), bool(body.normalized[previous_end:start].strip()))
+        return _Token(start, end, word, bool(body.normalized[previous_end:start].strip()))
 
     def _bare(self, word: str) -> str:
+        """The word without proclitics, when what remains is a trigger or a known word."""
         if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
             return word
         for prefix in _PROCLITICS:
@@ -174,8 +182,8 @@ class ContextTagger:
 
     # --- the three contexts ---------------------------------------------------------------------------
 
-    def _at(self, tokens: _Window) -> _Span | None:
-        bare = tokens[0].bare
+    def _at(self, tokens: _Window, bare: str) -> _Span | None:
+        """The name after the trigger ``tokens[0]``, whose word without proclitics is ``bare``."""
         if bare in self._titles:
             return self._person(tokens)
         if bare in self._heads or (
@@ -183,9 +191,9 @@ class ContextTagger:
             and (following := tokens.get(1)) is not None
             and following.word == _DEFINITE_HEADS[bare]
         ):
-            return self._organisation(tokens)
+            return self._organisation(tokens, bare)
         if bare in self._settlements or bare in self._facilities:
-            return self._place(tokens)
+            return self._place(tokens, bare)
         return None
 
     def _person(self, tokens: _Window) -> _Span | None:
@@ -198,6 +206,10 @@ class ContextTagger:
             else:
                 break
         start = position
+        if tokens.known and (name := tokens.get(start)) is not None:
+            offset = name.end - len(self._bare(name.word))
+            if tokens.original(offset) in tokens.known:
+                return None
         while (
             position - start < MAX_NAME_WORDS
             and (token := tokens.get(position)) is not None
@@ -213,8 +225,8 @@ class ContextTagger:
             return None
         return tokens.span(start, position, "PER", start)
 
-    def _organisation(self, tokens: _Window) -> _Span | None:
-        position = 2 if tokens[0].bare in _DEFINITE_HEADS else 1
+    def _organisation(self, tokens: _Window, head: str) -> _Span | None:
+        position = 2 if head in _DEFINITE_HEADS else 1
         first = position
         token = tokens.get(position)
         if token is not None and not token.broken:
@@ -231,13 +243,13 @@ class ContextTagger:
             return None
         return tokens.span(0, position, "ORG", 0)
 
-    def _place(self, tokens: _Window) -> _Span | None:
+    def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
         if name is None or not self._name_word(name):
             return None
         if name.word not in self._name_words and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
-        facility = tokens[0].bare in self._facilities
+        facility = trigger in self._facilities
         # «مطار أربيل الدولي»: a facility keeps one definite adjective.
         adjective = tokens.get(2)
         if (
@@ -266,8 +278,8 @@ class ContextTagger:
                 if start in covered:
                     continue
                 token = self.token(body, start, end)
-                if name[0] in (token.word, token.bare):
-                    window = _Window(self, body, token)
+                if name[0] in (token.word, self._bare(token.word)):
+                    window = _Window(self, body, token, frozenset())
                     if all((t := window.get(i)) is not None and t.word == w for i, w in enumerate(name[1:], 1)):
                         found.append(window.span(0, len(name), "PER", 0)._replace(canonical=first.tokens[0]))
                         covered.update(t.start for t in found[-1].tokens)
@@ -283,12 +295,12 @@ class ContextTagger:
         canonical_of: dict[int, str] = {}
         entities = []
         for tokens, kind, canonical in sorted(found, key=lambda span: span.tokens[0].start):
-            start = tokens[0].end - len(tokens[0].bare)
+            start = tokens[0].end - len(self._bare(tokens[0].word))
             last = tokens[-1].end
             (original_start, original_last) = body.offsets.originals([start, last - 1])
             text = body.original[original_start : original_last + 1]
             if canonical.start not in canonical_of:
-                (name_original,) = body.offsets.originals([canonical.end - len(canonical.bare)])
+                (name_original,) = body.offsets.originals([canonical.end - len(self._bare(canonical.word))])
                 canonical_text = body.original[name_original : original_last + 1]
                 canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
             entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
@@ -297,15 +309,16 @@ class ContextTagger:
 
 def _occurrences(words: str, needles: Iterable[str], after: int) -> list[tuple[int, int]]:
     """The words at or after ``after`` that end with one of ``needles`` behind at most two letters, in order."""
+    padded = f"{words} "
     found: set[tuple[int, int]] = set()
     for needle in needles:
-        position = words.find(needle, after)
+        key = f"{needle} "  # a word's end
+        position = padded.find(key, after)
         while position >= 0:
-            end = position + len(needle)
-            start = words.rfind(" ", 0, position) + 1
-            if (end == len(words) or words[end] == " ") and position - start <= 2 and start >= after:
-                found.add((start, end))
-            position = words.find(needle, position + 1)
+            space = padded.rfind(" ", max(0, position - 3), position)
+            if (space >= 0 or position < 3) and space + 1 >= after:
+                found.add((space + 1, position + len(needle)))
+            position = padded.find(key, position + 1)
     return sorted(found)
 
 
