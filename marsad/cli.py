@@ -128,9 +128,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = reader.search(settings, args.query, args.limit)
     else:
         from marsad.store import Store
+        from marsad.workers.build import build_expander
 
         store = Store(settings.store)
-        hits = [result.to_dict() for result in store.search(args.query, args.limit)]
+        query = build_expander(settings).expand(args.query)
+        hits = [result.to_dict() for result in store.search(query, args.limit)]
         store.close()
     if args.json:
         _print_json(hits)

@@ -11,10 +11,11 @@ from marsad.store import Store
 from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
-from marsad.workers.build import build_decider, build_enricher
+from marsad.workers.build import build_decider, build_enricher, build_expander
 from marsad.workers.outcomes import OutcomeCounts, account
 from marsad.workers.pipeline import utc_now
 from marsad.workers.settings import Settings
+from marsad.workers.stages.variants import SpellingExpander
 
 
 def _batches(items: Iterable[RawInput], size: int) -> Iterator[list[RawInput]]:
@@ -31,6 +32,13 @@ class EmbeddedPipeline:
         self._enricher = build_enricher(settings, self._rules.rules)
         self._decider = build_decider(settings, self.store, self._rules.rules)
         self.notifier = build_notifier(settings, lambda: self._rules.by_id)
+        self._expander: SpellingExpander | None = None
+
+    def expand(self, query: str) -> str:
+        """A search query with the other spellings of the names in it."""
+        if self._expander is None:
+            self._expander = build_expander(self.settings)
+        return self._expander.expand(query)
 
     def close(self) -> None:
         """Gives queued webhooks one attempt's timeout to go out; what is left is dead-lettered."""

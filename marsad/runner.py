@@ -39,7 +39,7 @@ class Service:
         self.pipeline = EmbeddedPipeline(settings)
         self.lock = threading.Lock()
         self.hub = AlertHub()
-        self.backend = EmbeddedBackend(self.pipeline.store, self.lock)
+        self.backend = EmbeddedBackend(self.pipeline.store, self.lock, self.pipeline.expand)
         config = load_sources_config(settings.sources)
         self.poller = SourcePoller.from_config(
             config, SourceCursor.open(Path(settings.store) / "sources.db", config.seen_items), self.deliver

@@ -13,9 +13,9 @@ from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
 from marsad.workers.stages.context_names import ContextTagger
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
-from marsad.workers.stages.entities import GazetteerTagger, load_gazetteer
+from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
-from marsad.workers.stages.variants import with_spellings
+from marsad.workers.stages.variants import SpellingExpander, with_spellings
 
 
 def build_tagger(settings: Settings) -> Tagger:
@@ -39,6 +39,11 @@ def build_tagger(settings: Settings) -> Tagger:
         return merge_entities(known_and_context(body, title), neural.tag(body.original))
 
     return tag
+
+
+def build_expander(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> SpellingExpander:
+    """Spelling variants for search queries (both backends): the gazetteer's names and the learned ones."""
+    return SpellingExpander([*load_gazetteer(settings.gazetteer_dir), *learned], lexicon.frequencies())
 
 
 def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from marsad.store import Store
@@ -90,14 +91,17 @@ def _cursor(since: str | None) -> int:
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, store: Store, lock: threading.Lock) -> None:
+    def __init__(self, store: Store, lock: threading.Lock, expand: Callable[[str], str] = str) -> None:
+        """``expand``: the query with other spellings of its names (``SpellingExpander.expand``)."""
         self._store = store
         self._lock = lock
+        self._expand = expand
 
     def search(self, query: str, filters: SearchFilters, page: int, size: int) -> SearchPage:
+        expanded = self._expand(query) if query.strip() else query
         with self._lock:
             if query.strip():
-                ranked = self._store.ranked(query, MAX_CANDIDATES)
+                ranked = self._store.ranked(expanded, MAX_CANDIDATES)
                 documents = self._store.documents_by_seq([seq for seq, _ in ranked])
             else:
                 documents = self._store.documents_by_seq(self._store.latest(MAX_CANDIDATES))
@@ -122,7 +126,7 @@ class EmbeddedBackend:
                     score=round(members[0][1], 4),
                     size=sizes.get(story_id, len(members)),
                     hits=[
-                        self._hit(seq, score, document, query)
+                        self._hit(seq, score, document, expanded)
                         for seq, score, document in sorted(
                             members, key=lambda match: story_order(match[2].published_at, match[2].ingested_at)
                         )[:HITS_PER_STORY]

@@ -1,15 +1,21 @@
-"""Spelling variants of one name: generated for the gazetteer's names, so either spelling is tagged."""
+"""Spelling variants of one name: generated for the gazetteer's names, so either spelling is tagged and a search
+for either spelling finds both."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from marsad.workers.build import build_tagger
+from marsad.embedded import EmbeddedPipeline
+from marsad.topics.records import RawInput, SourcePosition
+from marsad.workers.build import build_expander, build_tagger
 from marsad.workers.pipeline import Tagger
 from marsad.workers.settings import Settings
 from marsad.workers.stages.lexicon import frequencies
 from marsad.workers.stages.normalize import NormalizedText, normalize
-from marsad.workers.stages.variants import spellings
+from marsad.workers.stages.variants import SpellingExpander, spellings
 
 pytestmark = pytest.mark.unit
 
@@ -47,3 +53,63 @@ def tag() -> Tagger:
 def test_either_spelling_is_tagged_with_one_canonical(tag: Tagger, sentence: str, canonical: str) -> None:
     found = tag(NormalizedText.of(sentence), NormalizedText.of(""))
     assert canonical in {entity.canonical for entity in found}
+
+
+def test_common_words_are_not_generated_as_spellings() -> None:
+    # «سورة» (a chapter) is frequent on its own: it is no spelling of «سوريا».
+    assert normalize("سورة") not in spellings("سوريا", frequencies())
+
+
+@pytest.fixture(scope="module")
+def expander() -> SpellingExpander:
+    return build_expander(Settings())
+
+
+@pytest.mark.parametrize(
+    ("query", "other"),
+    [
+        ("بوتن", "بوتين"),
+        ("بوتين", "بوتن"),
+        ("زيلنسكي", "زيلينسكي"),
+        ("سورية", "سوريا"),
+        ("سيرجي لافروف", "سيرغي لافروف"),
+        ("ترمب", "ترامب"),
+    ],
+)
+def test_a_query_is_expanded_with_the_other_spellings(expander: SpellingExpander, query: str, other: str) -> None:
+    expanded = expander.expand(query)
+    assert expanded.startswith(query)
+    assert normalize(other) in normalize(expanded).split(" ", len(query.split()))[-1]
+
+
+def test_a_query_without_names_is_left_alone(expander: SpellingExpander) -> None:
+    assert expander.expand("أسعار الخبز في السوق") == "أسعار الخبز في السوق"
+
+
+def test_a_one_word_name_is_not_widened_to_longer_forms(expander: SpellingExpander) -> None:
+    assert "العربيه" not in normalize(expander.expand("سوريا"))
+
+
+def test_spellings_of_a_listed_and_of_an_unlisted_name(expander: SpellingExpander) -> None:
+    assert normalize("فلاديمير بوتن") in expander.spellings("فلاديمير بوتين")
+    assert normalize("جورج حداد") in expander.spellings("جورج حداد")  # a name no list has: its own spellings
+    assert normalize("غورغ حداد") in expander.spellings("جورج حداد")
+
+
+def test_either_spelling_finds_both_in_the_embedded_search(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path / "store")
+    pipeline = EmbeddedPipeline(settings)
+    articles = [
+        {"id": "a", "title": "قمة", "body": "قال الرئيس فلاديمير بوتن إن القمة ستعقد في الخريف المقبل."},
+        {"id": "b", "title": "اتصال", "body": "أجرى فلاديمير بوتين اتصالا هاتفيا بنظيره التركي أمس."},
+        {"id": "c", "title": "طقس", "body": "تشهد البلاد موجة حر شديدة خلال الأسبوع الجاري."},
+    ]
+    try:
+        pipeline.ingest(
+            [RawInput(json.dumps(article, ensure_ascii=False).encode(), SourcePosition("test")) for article in articles]
+        )
+        for query in ("بوتن", "بوتين"):
+            hits = pipeline.store.search(pipeline.expand(query), 10)
+            assert {hit.document.id for hit in hits} == {"a", "b"}
+    finally:
+        pipeline.close()

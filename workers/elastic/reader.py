@@ -16,6 +16,7 @@ from typing import Any
 
 from elasticsearch import helpers
 
+from marsad.workers.build import build_expander
 from marsad.workers.elastic.templates import alerts_index, news_alias
 from marsad.workers.elastic.writer import DERIVED_FIELDS, elastic_client
 from marsad.workers.search import (
@@ -64,7 +65,7 @@ def search(settings: Settings, query: str, limit: int) -> list[dict[str, Any]]:
     client = elastic_client(settings)
     response = client.search(
         index=news_alias(settings.index_prefix),
-        query={"multi_match": {"query": query, "fields": ["title^2", "body"]}},
+        query={"multi_match": {"query": build_expander(settings).expand(query), "fields": ["title^2", "body"]}},
         highlight=_HIGHLIGHT,
         source_excludes=["entities", *DERIVED_FIELDS],
         size=limit,
@@ -172,9 +173,11 @@ class ElasticBackend:
         self._client = elastic_client(settings)
         self._documents = news_alias(settings.index_prefix)
         self._alerts = alerts_index(settings.index_prefix)
+        self._expander = build_expander(settings)
 
     def search(self, query: str, filters: SearchFilters, page: int, size: int) -> SearchPage:
-        text = {"multi_match": {"query": query, "fields": ["title^2", "body"]}} if query.strip() else None
+        expanded = self._expander.expand(query)
+        text = {"multi_match": {"query": expanded, "fields": ["title^2", "body"]}} if query.strip() else None
         response = self._client.search(
             index=self._documents,
             query={"bool": {"must": [text or {"match_all": {}}], "filter": _filters(filters)}},

@@ -1,17 +1,21 @@
 """Elasticsearch side of the distributed worker: bulk writes with retries, and the decider's persisted state.
 
 Indices (``index_prefix`` in front of each):
-- ``news`` (alias, from the index templates): the enriched documents, ``_id`` = article id;
+- ``news`` (alias, from the index templates): the enriched documents, ``_id`` = article id. Each carries what
+  the decide agent needs to rebuild its near-duplicate index after a restart or a rebalance in ``dedup``, an
+  object Elasticsearch stores but does not index (``"enabled": false``) and that readers leave out: MinHash
+  signature, shingle set, event time, and the id of the decided batch that wrote it;
 - ``news-alerts``: fired alerts, ``_id`` = ``rule:story_id`` written with ``create``, so neither a replay
   nor a race can ever store two alerts for one (rule, story);
-- ``dedup-state``: what the decide agent needs to rebuild its near-duplicate index after a restart or a
-  rebalance: per document its story, content hash, MinHash signature and shingle set (binary fields, not
-  indexed). Created here, not from a template: it is the worker's private state, not searchable content.
+- ``dedup-commits``: one small document per committed batch, ``_id`` = the batch's id. Created here, not from a
+  template: it is the worker's private state.
 
 Every write is idempotent (fixed ``_id``s), so a batch whose acknowledgement was lost is simply written again.
-A document's dedup state is written last in its batch's commit sequence (``workers/kafka/commit.py``): it marks
-the document as committed, so ``documents`` (the decider's "already processed" lookup) returns only documents
-whose topics and alerts are done, and a batch redelivered after a crash completes what was left undone.
+A batch's commit mark is written last in its commit sequence (``workers/kafka/commit.py``): a document counts as
+committed when the batch named in its ``dedup`` is marked, so the decider's "already processed" lookup
+(``known_documents``) returns only documents whose topics and alerts are done, and a batch redelivered after a
+crash completes what was left undone. Batch ids are new for every decision (a redelivered batch may be cut
+differently), so a mark never covers a document written by an attempt that did not finish.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Collection, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +33,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializ
 
 from marsad.topics.records import Alert, EnrichedDocument
 from marsad.workers import metrics
+from marsad.workers.build import build_expander
 from marsad.workers.elastic.templates import alerts_index, create_index_if_missing, news_alias
 from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.settings import Settings
@@ -35,18 +41,8 @@ from marsad.workers.stages.dedup import DedupEntry, ShingleSet, array_text, shin
 
 log = logging.getLogger(__name__)
 
-STATE_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "story_id": {"type": "keyword"},
-        "content_hash": {"type": "keyword"},
-        "seen_at": {"type": "double"},
-        "event_time": {"type": "double"},
-        "remembered": {"type": "boolean"},
-        "signature": {"type": "binary"},
-        "shingles": {"type": "binary"},
-    },
-}
+COMMITS_MAPPING: dict[str, Any] = {"dynamic": "strict", "properties": {"committed_at": {"type": "date"}}}
+DEDUP_FIELD = "dedup"  # the decider's state inside each news document
 # Statuses that retrying cannot fix: the document itself is refused (a mapping error, a request too large).
 # Everything else (429, 5xx, a blocked index, no connection) is retried with backoff until it is stored.
 _PERMANENT_STATUSES = frozenset({400, 413})
@@ -78,11 +74,11 @@ def is_transient(error: Exception) -> bool:
 class IndexNames:
     documents: str  # the alias
     alerts: str
-    state: str
+    commits: str
 
     @classmethod
     def for_prefix(cls, prefix: str) -> IndexNames:
-        return cls(news_alias(prefix), alerts_index(prefix), f"{prefix}dedup-state")
+        return cls(news_alias(prefix), alerts_index(prefix), f"{prefix}dedup-commits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +91,27 @@ class Refused:
     reason: str
 
 
-# Flat copies of the nested entity fields, for Kibana's aggregations; not part of the exported document.
-DERIVED_FIELDS = ("entity_canonicals", "entity_types")
+# Flat copies of the nested entity fields, for Kibana's aggregations, and every spelling of the entities' names,
+# in the index's default query fields, so that Kibana's plain search for «بوتن» finds «بوتين»; not part of the
+# exported document.
+SEARCH_COPIES = ("entity_canonicals", "entity_types", "entity_spellings")
+# Stored fields that are not part of the exported document: the copies above and the decider's state.
+DERIVED_FIELDS = (*SEARCH_COPIES, DEDUP_FIELD)
 
 
-def search_source(document: EnrichedDocument) -> dict[str, Any]:
+def new_batch_id() -> str:
+    return uuid.uuid4().hex
+
+
+def search_source(
+    document: EnrichedDocument, spellings: Callable[[str], Sequence[str]] = lambda name: (name,)
+) -> dict[str, Any]:
+    """``spellings``: a canonical name's spellings (``SpellingExpander.spellings``)."""
+    canonicals = sorted({entity.canonical for entity in document.entities})
     return document.to_dict() | {
-        "entity_canonicals": sorted({entity.canonical for entity in document.entities}),
+        "entity_canonicals": canonicals,
         "entity_types": sorted({entity.type for entity in document.entities}),
+        "entity_spellings": sorted({spelling for name in canonicals for spelling in spellings(name)}),
     }
 
 
@@ -114,67 +123,89 @@ class ElasticWriter:
         self._chunk_bytes = settings.bulk_max_bytes
         self._retry_initial = settings.bulk_retry_initial_seconds
         self._retry_max = settings.bulk_retry_max_seconds
+        self._spellings = build_expander(settings).spellings
 
-    def ensure_state_index(self) -> None:
-        if not self.client.indices.exists(index=self.names.state) and create_index_if_missing(
-            self.client,
-            self.names.state,
-            mappings=STATE_MAPPING,
-            settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
-        ):
-            return
-        # An index created by an older marsad: fields are only ever added, which a mapping update allows.
-        self.client.indices.put_mapping(index=self.names.state, properties=STATE_MAPPING["properties"])
+    def ensure_commits_index(self) -> None:
+        if not self.client.indices.exists(index=self.names.commits):
+            create_index_if_missing(
+                self.client,
+                self.names.commits,
+                mappings=COMMITS_MAPPING,
+                settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+            )
 
     # Reads for the decider -------------------------------------------------------------------------
 
     def known_documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
-        """Real-time (``mget``) lookup of committed documents: indexed, and their dedup state written (the last
-        step of a batch's commit sequence). A document indexed without its state is decided again."""
+        """Real-time (``mget``) lookup of committed documents: indexed, and their batch marked committed (the
+        last step of a batch's commit sequence). A document whose batch is not marked is decided again. The
+        marks are looked up only when documents are found (a redelivery or a resent article)."""
         if not ids:
             return {}
-        docs = [{"_index": self.names.documents, "_id": i} for i in ids] + [
-            {"_index": self.names.state, "_id": i, "_source": False} for i in ids
-        ]
         try:
-            response = self.client.mget(docs=docs, source_excludes=list(DERIVED_FIELDS))
+            response = self.client.mget(
+                index=self.names.documents,
+                ids=list(ids),
+                source_excludes=[*SEARCH_COPIES, f"{DEDUP_FIELD}.signature", f"{DEDUP_FIELD}.shingles"],
+            )
         except NotFoundError:
             return {}  # nothing indexed yet
-        found, state = response["docs"][: len(ids)], response["docs"][len(ids) :]
-        committed = {doc["_id"] for doc in state if doc.get("found")}
+        found = [doc["_source"] for doc in response["docs"] if doc.get("found")]
+        committed = self._committed({_batch(source) for source in found})
         return {
-            doc["_id"]: EnrichedDocument.from_dict(doc["_source"])
-            for doc in found
-            if doc.get("found") and doc["_id"] in committed
+            source["id"]: EnrichedDocument.from_dict({k: v for k, v in source.items() if k != DEDUP_FIELD})
+            for source in found
+            if _batch(source) in committed
         }
+
+    def _committed(self, batches: Collection[str]) -> set[str]:
+        """Which of ``batches`` are marked committed (real-time)."""
+        wanted = sorted(batch for batch in batches if batch)
+        if not wanted:
+            return set()
+        try:
+            response = self.client.mget(index=self.names.commits, ids=wanted, source=False)
+        except NotFoundError:
+            return set()
+        return {doc["_id"] for doc in response["docs"] if doc.get("found")}
 
     def shingles(self, doc_id: str) -> ShingleSet | None:
         try:
-            response = self.client.get(index=self.names.state, id=doc_id, source_includes=["shingles"])
+            response = self.client.get(
+                index=self.names.documents, id=doc_id, source_includes=[f"{DEDUP_FIELD}.shingles"]
+            )
         except NotFoundError:
             return None
-        return shingles_from_text(response["_source"]["shingles"])
+        state = response["_source"].get(DEDUP_FIELD)
+        return None if state is None else shingles_from_text(state["shingles"])
 
     def dedup_entries(self, since: float, limit: int) -> list[DedupEntry]:
-        """The most recent ``limit`` documents decided at or after ``since``, oldest first."""
-        self.client.indices.refresh(index=self.names.state)
+        """The most recent ``limit`` committed documents decided at or after ``since``, oldest first."""
+        if not self.client.indices.exists(index=self.names.documents):
+            return []
+        self.client.indices.refresh(index=self.names.documents)
         hits = helpers.scan(
             self.client,
-            index=self.names.state,
-            query={"query": {"range": {"seen_at": {"gte": since}}}},
-            _source_includes=["story_id", "content_hash", "signature", "seen_at", "event_time", "remembered"],
+            index=self.names.documents,
+            query={"query": {"range": {"ingested_at": {"gte": int(since * 1000), "format": "epoch_millis"}}}},
+            _source_includes=["story_id", "content_hash", "ingested_at", DEDUP_FIELD],
+            _source_excludes=[f"{DEDUP_FIELD}.shingles"],
         )
+        sources = {hit["_id"]: hit["_source"] for hit in hits if DEDUP_FIELD in hit["_source"]}
+        batches = sorted({_batch(source) for source in sources.values()})
+        committed = set().union(*(self._committed(batches[i : i + 10_000]) for i in range(0, len(batches), 10_000)))
         entries = [
             DedupEntry(
-                hit["_id"],
-                hit["_source"]["story_id"],
-                hit["_source"]["content_hash"],
-                signature_from_text(hit["_source"]["signature"]),
-                hit["_source"]["seen_at"],
-                hit["_source"].get("event_time", hit["_source"]["seen_at"]),
-                hit["_source"]["remembered"],
+                doc_id,
+                source["story_id"],
+                source["content_hash"],
+                signature_from_text(source[DEDUP_FIELD]["signature"]),
+                epoch(source["ingested_at"]),
+                source[DEDUP_FIELD]["event_time"],
+                source[DEDUP_FIELD]["remembered"],
             )
-            for hit in hits
+            for doc_id, source in sources.items()
+            if _batch(source) in committed
         ]
         entries.sort(key=lambda entry: (entry.seen_at, entry.doc_id))
         return entries[-limit:]
@@ -191,19 +222,26 @@ class ElasticWriter:
 
     # Writes ---------------------------------------------------------------------------------------
 
-    def document_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
-        """Each new document, then the stored documents its decision moved to another story (replays write
-        nothing)."""
+    def document_actions(self, processed: Iterable[Processed], batch: str) -> list[dict[str, Any]]:
+        """Each new document with its dedup state, written by ``batch``, then the stored documents its decision
+        moved to another story (replays write nothing)."""
         actions: list[dict[str, Any]] = []
         for item in processed:
             if item.replay:
                 continue
+            state = {
+                "batch": batch,
+                "event_time": item.event_time,
+                "remembered": item.remembered,
+                "signature": array_text(item.fingerprint.signature),
+                "shingles": array_text(item.fingerprint.shingles),
+            }
             actions.append(
                 {
                     "_op_type": "index",
                     "_index": self.names.documents,
                     "_id": item.document.id,
-                    "_source": search_source(item.document),
+                    "_source": search_source(item.document, self._spellings) | {DEDUP_FIELD: state},
                 }
             )
             actions.extend(
@@ -212,31 +250,13 @@ class ElasticWriter:
             )
         return actions
 
-    def state_actions(self, processed: Iterable[Processed], refused: Collection[str] = ()) -> list[dict[str, Any]]:
-        """Each new document's dedup state, except for ``refused`` documents (never indexed: nothing to find),
-        then the story of the documents its decision moved."""
-        actions: list[dict[str, Any]] = []
-        for item in processed:
-            if item.replay or item.document.id in refused:
-                continue
-            actions.append(
-                {
-                    "_op_type": "index",
-                    "_index": self.names.state,
-                    "_id": item.document.id,
-                    "_source": {
-                        "story_id": item.document.story_id,
-                        "content_hash": item.document.content_hash,
-                        "seen_at": epoch(item.document.ingested_at),
-                        "event_time": item.event_time,
-                        "remembered": item.remembered,
-                        "signature": array_text(item.fingerprint.signature),
-                        "shingles": array_text(item.fingerprint.shingles),
-                    },
-                }
-            )
-            actions.extend(_update(self.names.state, fix.doc_id, {"story_id": fix.story_id}) for fix in item.corrected)
-        return actions
+    def commit_actions(self, processed: Iterable[Processed], batch: str, committed_at: str) -> list[dict[str, Any]]:
+        """The mark of ``batch``, if it wrote any document."""
+        if all(item.replay for item in processed):
+            return []
+        return [
+            {"_op_type": "index", "_index": self.names.commits, "_id": batch, "_source": {"committed_at": committed_at}}
+        ]
 
     def alert_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
         """Per document: fired alerts, ``create``d under ``rule:story_id`` (the first one stored wins, later
@@ -329,3 +349,8 @@ class ElasticWriter:
 
 def _update(index: str, doc_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {"_op_type": "update", "_index": index, "_id": doc_id, "doc": fields}
+
+
+def _batch(source: dict[str, Any]) -> str:
+    """The batch that wrote a stored document ("" for one written before batches were named)."""
+    return str(source.get(DEDUP_FIELD, {}).get("batch", ""))

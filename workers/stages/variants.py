@@ -13,11 +13,13 @@ from collections.abc import Iterable, Sequence
 from itertools import islice, product
 
 from marsad.workers.stages.entities import GazetteerEntry
-from marsad.workers.stages.normalize import normalize
+from marsad.workers.stages.normalize import NormalizedText, normalize
+from marsad.workers.stages.terms import TermMatcher, longest_non_overlapping
 
 MAX_SPELLINGS = 16  # per name: the product of per-word variants is cut here
 _LONG_VOWELS = "يو"
 _DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
+COMMON_VARIANT_ZIPF = 4.0  # a shortened variant this frequent is a word of its own
 
 
 def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
@@ -26,18 +28,22 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word.replace("ج", "غ"))
     if "غ" in word:
         found.append(word.replace("غ", "ج"))
+    shorter = []
     if len(word) >= 5:
         for index in range(1, len(word) - 1):
             if word[index] in _LONG_VOWELS and word[index - 1] not in _LONG_VOWELS + "ا":
-                found.append(word[:index] + word[index + 1 :])
+                shorter.append(word[:index] + word[index + 1 :])
     if len(word) >= 4 and word[-1] in "ها":
         found.append(word[:-1] + ("ا" if word[-1] == "ه" else "ه"))
     if word.startswith("او") and len(word) >= 4:
         found.append(word[1:])
     elif word.startswith("و") and len(word) >= 4:
         found.append("ا" + word)
-    # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»).
+    # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»);
+    # a word without one of its long vowels, not even then when it is a common word («سورة», a chapter, is no
+    # spelling of «سورية»).
     ceiling = frequencies[word] + _DISTINCT_WORD_MARGIN if word in frequencies else 0.0
+    found += (v for v in shorter if v not in frequencies or frequencies[v] < COMMON_VARIANT_ZIPF)
     return list(dict.fromkeys(v for v in found if v == word or v not in frequencies or frequencies[v] < ceiling))
 
 
@@ -83,3 +89,37 @@ def with_spellings(entries: Sequence[GazetteerEntry], frequencies: dict[str, flo
         )
         for number, entry in enumerate(entries)
     ]
+
+
+class SpellingExpander:
+    """The other spellings of the names in a search query, so that a search for either spelling finds both
+    («بوتن» also looks for «بوتين»): the forms of the name's entity, listed or generated, with as many words
+    (a one-word query is not widened to «الجمهورية العربية السورية»)."""
+
+    def __init__(self, entries: Sequence[GazetteerEntry], frequencies: dict[str, float]) -> None:
+        self._frequencies = frequencies
+        self._by_canonical: dict[str, tuple[str, ...]] = {}
+        forms: list[tuple[str, tuple[str, ...]]] = []
+        for entry in with_spellings(entries, frequencies):
+            every: list[str] = []
+            for group in ((entry.canonical, *entry.aliases), entry.short):
+                normalized = list(dict.fromkeys(normalize(form) for form in group))
+                forms += [
+                    (form, tuple(o for o in normalized if len(o.split()) == len(form.split()))) for form in normalized
+                ]
+                every += normalized
+            self._by_canonical[normalize(entry.canonical)] = tuple(dict.fromkeys(every))
+        self._matcher = TermMatcher(forms)
+
+    def expand(self, query: str) -> str:
+        """``query`` with the other spellings of the names in it appended (free terms: any one of them matches)."""
+        text = NormalizedText.of(query)
+        hits = longest_non_overlapping(self._matcher.find(text))
+        found = {text.words[hit.start : hit.end] for hit in hits}
+        extra = [spelling for hit in hits for spelling in hit.payload if spelling not in found]
+        return " ".join((query, *dict.fromkeys(extra))) if extra else query
+
+    def spellings(self, canonical: str) -> tuple[str, ...]:
+        """A canonical name's spellings: its entity's forms, or for a name no gazetteer lists, its generated ones."""
+        name = normalize(canonical)
+        return self._by_canonical.get(name) or tuple(spellings(name, self._frequencies))
