@@ -94,7 +94,8 @@ def with_spellings(entries: Sequence[GazetteerEntry], frequencies: dict[str, flo
 class SpellingExpander:
     """The other spellings of the names in a search query, so that a search for either spelling finds both
     («بوتن» also looks for «بوتين»): the forms of the name's entity, listed or generated, with as many words
-    (a one-word query is not widened to «الجمهورية العربية السورية»)."""
+    (a one-word query is not widened to «الجمهورية العربية السورية»); for a word of a name asked for alone, its
+    own spellings."""
 
     def __init__(self, entries: Sequence[GazetteerEntry], frequencies: dict[str, float]) -> None:
         self._frequencies = frequencies
@@ -110,6 +111,14 @@ class SpellingExpander:
                 every += normalized
             self._by_canonical[normalize(entry.canonical)] = tuple(dict.fromkeys(every))
         self._matcher = TermMatcher(forms)
+        # A word of a name, asked for alone («سيرغي»): its own spellings, unless it is a common word («عبد»).
+        self._word_spellings = {
+            word: tuple(_word_spellings(word, frequencies)[1:])
+            for entry in entries
+            for form in (entry.canonical, *entry.aliases, *entry.short)
+            for word in normalize(form).split()
+            if frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
+        }
 
     def expand(self, query: str) -> str:
         """``query`` with the other spellings of the names in it appended (free terms: any one of them matches)."""
@@ -117,6 +126,8 @@ class SpellingExpander:
         hits = longest_non_overlapping(self._matcher.find(text))
         found = {text.words[hit.start : hit.end] for hit in hits}
         extra = [spelling for hit in hits for spelling in hit.payload if spelling not in found]
+        inside = {word for name in found for word in name.split()}
+        extra += (s for word in text.words.split() if word not in inside for s in self._word_spellings.get(word, ()))
         return " ".join((query, *dict.fromkeys(extra))) if extra else query
 
     def spellings(self, canonical: str) -> tuple[str, ...]:
