@@ -129,9 +129,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         from marsad.store import Store
         from marsad.workers.build import build_expander
+        from marsad.workers.stages.discovery import learned_entries
 
         store = Store(settings.store)
-        query = build_expander(settings).expand(args.query)
+        query = build_expander(settings, learned_entries(store.name_candidates().values())).expand(args.query)
         hits = [result.to_dict() for result in store.search(query, args.limit)]
         store.close()
     if args.json:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from marsad.topics.records import Alert, DeadLetter, EnrichedDocument
 from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.search import SearchHit
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet
+from marsad.workers.stages.discovery import Candidate
 
 # The schema as a list of migrations: a store at ``PRAGMA user_version`` N gets migrations N+1.. applied at
 # open, each in its own transaction. Append a migration for a change; never edit one that has shipped.
@@ -64,6 +65,8 @@ ALTER TABLE dedup ADD COLUMN event_time REAL;
 UPDATE dedup SET event_time = seen_at;
 ALTER TABLE dedup ADD COLUMN remembered INTEGER NOT NULL DEFAULT 1;
 """,
+    # Name discovery: names found from their context, by spelling key (marsad.workers.stages.discovery).
+    "CREATE TABLE IF NOT EXISTS name_candidates (key TEXT PRIMARY KEY, candidate TEXT NOT NULL);",
 )
 
 
@@ -146,6 +149,19 @@ class Store:
         ]
 
     # Writes ---------------------------------------------------------------------------------------
+
+    def name_candidates(self) -> dict[str, Candidate]:
+        """Every name discovery has seen, by key; the learned gazetteer is those with ``learned``."""
+        rows = self._db.execute("SELECT key, candidate FROM name_candidates")
+        return {key: Candidate.from_json(key, payload) for key, payload in rows}
+
+    def write_name_candidates(self, candidates: Iterable[Candidate]) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO name_candidates (key, candidate) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET candidate = excluded.candidate",
+                [(candidate.key, candidate.to_json()) for candidate in candidates],
+            )
 
     def write_batch(self, processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> None:
         with self._transaction():

@@ -13,15 +13,17 @@ from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
 from marsad.workers.stages.context_names import ContextTagger
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
+from marsad.workers.stages.discovery import NameDiscovery
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
 from marsad.workers.stages.variants import SpellingExpander, with_spellings
 
 
-def build_tagger(settings: Settings) -> Tagger:
-    """The gazetteer, then names found from their context, then (with a model) camel-tools' neural NER."""
+def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> Tagger:
+    """The gazetteer with the learned names (``discovery``), then names found from their context, then (with a
+    model) camel-tools' neural NER."""
     entries = load_gazetteer(settings.gazetteer_dir)
-    gazetteer = GazetteerTagger(with_spellings(entries, lexicon.frequencies()))
+    gazetteer = GazetteerTagger(with_spellings([*entries, *learned], lexicon.frequencies()))
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords())
 
@@ -46,11 +48,22 @@ def build_expander(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -
     return SpellingExpander([*load_gazetteer(settings.gazetteer_dir), *learned], lexicon.frequencies())
 
 
-def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher:
-    """``rules``: the rules in force (``workers/alerting.py`` ``RulesWatcher``), else the settings' file."""
+def build_discovery(settings: Settings) -> NameDiscovery:
+    entries = load_gazetteer(settings.gazetteer_dir)
+    return NameDiscovery(
+        (form for entry in entries for form in (entry.canonical, *entry.aliases, *entry.short)),
+        settings.discovery_min_sources,
+    )
+
+
+def build_enricher(
+    settings: Settings, rules: RuleSet | None = None, learned: Sequence[GazetteerEntry] = ()
+) -> Enricher:
+    """``rules``: the rules in force (``workers/alerting.py`` ``RulesWatcher``), else the settings' file;
+    ``learned``: the learned gazetteer (``discovery``)."""
     return Enricher(
         clean=BoilerplateRemover.from_file(settings.boilerplate),
-        tag=build_tagger(settings),
+        tag=build_tagger(settings, learned),
         rules=rules or RuleSet(load_rules(settings.rules)),
         fingerprint=Fingerprinter(settings.dedup_num_perm, settings.dedup_shingle_words),
         max_payload_bytes=settings.max_body_bytes,

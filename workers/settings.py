@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The defaults shipped as package data (``marsad/config`` is the repository's ``config/``). Not resolved:
@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # Embedded mode
     store: Path = Path("./data")
     ner_model_path: Path | None = None  # camel-tools NER model directory; gazetteer only when unset
+    # Name discovery: a name found from its context joins the learned gazetteer once this many sources named it
+    discovery_min_sources: int = Field(default=2, ge=1)
 
     # Input limits
     max_body_bytes: int = 2_000_000
