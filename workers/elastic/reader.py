@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from elasticsearch import helpers
+from elasticsearch import Elasticsearch, helpers
 
 from marsad.workers.build import build_expander
+from marsad.workers.elastic.names import ElasticNames
 from marsad.workers.elastic.templates import alerts_index, news_alias
 from marsad.workers.elastic.writer import DERIVED_FIELDS, elastic_client
 from marsad.workers.search import (
@@ -36,6 +37,7 @@ from marsad.workers.search import (
     StoryGroup,
 )
 from marsad.workers.settings import Settings
+from marsad.workers.stages.variants import SpellingExpander
 
 _HIT_FIELDS = ("story_id", "duplicate_of", "source", "url", "published_at")
 
@@ -60,12 +62,17 @@ def _hit(hit: dict[str, Any]) -> SearchHit:
     )
 
 
+def _expander(settings: Settings, client: Elasticsearch) -> SpellingExpander:
+    """The query expander over the gazetteer and the names learned so far."""
+    return build_expander(settings, ElasticNames(client, settings.index_prefix).learned())
+
+
 def search(settings: Settings, query: str, limit: int) -> list[dict[str, Any]]:
     """Ranked hits for ``query`` over title and body, analysed by the index's Arabic analyzer."""
     client = elastic_client(settings)
     response = client.search(
         index=news_alias(settings.index_prefix),
-        query={"multi_match": {"query": build_expander(settings).expand(query), "fields": ["title^2", "body"]}},
+        query={"multi_match": {"query": _expander(settings, client).expand(query), "fields": ["title^2", "body"]}},
         highlight=_HIGHLIGHT,
         source_excludes=["entities", *DERIVED_FIELDS],
         size=limit,
@@ -173,7 +180,7 @@ class ElasticBackend:
         self._client = elastic_client(settings)
         self._documents = news_alias(settings.index_prefix)
         self._alerts = alerts_index(settings.index_prefix)
-        self._expander = build_expander(settings)
+        self._expander = _expander(settings, self._client)
 
     def search(self, query: str, filters: SearchFilters, page: int, size: int) -> SearchPage:
         expanded = self._expander.expand(query)

@@ -45,7 +45,8 @@ from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, Topi
 from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
-from marsad.workers.build import build_decider
+from marsad.workers.build import build_decider, build_discovery
+from marsad.workers.elastic.names import ElasticNames
 from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
 from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_options
@@ -56,6 +57,7 @@ from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, kafka
 from marsad.workers.outcomes import account
 from marsad.workers.pipeline import Prepared, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
+from marsad.workers.stages.discovery import Candidate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,14 +66,22 @@ T = TypeVar("T")
 class DecideState:
     """The decide agent's decider, rebuilt from Elasticsearch whenever its partition is (re)assigned."""
 
-    def __init__(self, settings: Settings, writer: ElasticWriter, rules: RulesWatcher) -> None:
+    def __init__(
+        self, settings: Settings, writer: ElasticWriter, rules: RulesWatcher, names: ElasticNames | None = None
+    ) -> None:
+        """``names``: where name discovery keeps its state (none: no discovery)."""
         self._settings = settings
         self._writer = writer
         self._rules = rules
         self.decider: StoryDecider | None = None
+        self._names = names
+        self._discovery = build_discovery(settings)
+        self._candidates: dict[str, Candidate] = {}
 
     def rebuild(self) -> StoryDecider:
         started = time.perf_counter()
+        if self._names is not None:
+            self._candidates = self._names.candidates()
         decider = build_decider(self._settings, self._writer, self._rules.rules)
         metrics.DECIDER_REBUILDS.observe(time.perf_counter() - started)
         log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
@@ -102,9 +112,17 @@ class DecideState:
             if not item.replay
         ]
         writer = self._writer
+        documents = writer.document_actions(processed)
+        if self._names is not None:
+            # Name discovery rides with the documents: a redelivered batch only adds the same sources again.
+            changed = self._discovery.observe(
+                self._candidates, [item.document for item in processed if not item.replay]
+            )
+            self._candidates.update(changed)
+            documents += self._names.actions(changed.values())
         return Decided(
             processed,
-            writer.document_actions(processed),
+            documents,
             writer.alert_actions(processed),
             writer.state_actions(processed),
             messages,
@@ -216,7 +234,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         web_port=settings.http_port,
     )
     topics = {spec: _topic(app, spec, prefix) for spec in (RAW, PREPARED, ENRICHED, ALERTS, DLQ)}
-    state = DecideState(settings, writer, rules)
+    state = DecideState(settings, writer, rules, ElasticNames(writer.client, settings.index_prefix))
     notifier = build_notifier(settings, lambda: rules.by_id)
     sequence = worker_sequence(writer, FaustPublisher(topics), settings.kafka_max_message_bytes, notifier)
     lag = ConsumerLag()
@@ -238,7 +256,6 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         crash = asyncio.ensure_future(app.crash(error))
         crashing.add(crash)
         crash.add_done_callback(crashing.discard)
-
 
     # mode types handlers with an unbound TypeVar that mypy cannot match any function against.
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]

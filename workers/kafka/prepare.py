@@ -19,9 +19,12 @@ from multiprocessing import get_context
 from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers.alerting import RulesWatcher
 from marsad.workers.build import build_enricher
+from marsad.workers.elastic.names import ElasticNames
+from marsad.workers.elastic.writer import elastic_client
 from marsad.workers.kafka.wire import encode_prepared
 from marsad.workers.pipeline import Enricher, iso, utc_now
 from marsad.workers.settings import Settings
+from marsad.workers.stages.entities import GazetteerEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ class Preparer:
             for started in [self._pool.submit(_ready) for _ in range(self._processes)]:
                 started.result()
         else:
-            self._enricher = build_enricher(settings, rules.rules)
+            self._enricher = build_enricher(settings, rules.rules, _learned(settings))
 
     def reload(self, rules: RulesWatcher) -> None:
         """New rules for the in-thread Enricher; processes watch the rules file themselves."""
@@ -106,11 +109,16 @@ class Preparer:
 _process_state: tuple[Enricher, RulesWatcher] | None = None
 
 
+def _learned(settings: Settings) -> list[GazetteerEntry]:
+    """The learned gazetteer as the decide agent last stored it: a worker tags the names learned before it started."""
+    return ElasticNames(elastic_client(settings), settings.index_prefix).learned()
+
+
 def _start(settings: Settings) -> None:
     global _process_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the worker stops us
     rules = RulesWatcher(settings.rules)
-    _process_state = (build_enricher(settings, rules.rules), rules)
+    _process_state = (build_enricher(settings, rules.rules, _learned(settings)), rules)
 
 
 def _ready() -> None:
