@@ -45,7 +45,7 @@ from marsad.producer import RawPublisher
 from marsad.topics.definitions import ALERTS, ALL_TOPICS
 from marsad.topics.records import EnrichedDocument, RawInput, SourcePosition
 from marsad.workers.elastic.templates import install_templates, news_alias
-from marsad.workers.elastic.writer import DERIVED_FIELDS, elastic_client
+from marsad.workers.elastic.writer import SEARCH_COPIES, elastic_client
 from marsad.workers.kafka.admin import ensure_topics
 from marsad.workers.settings import Settings
 
@@ -67,7 +67,7 @@ def run(
     latency_articles = min(LATENCY_SAMPLE, len(articles) // 4)
     burst, steady = articles[: len(articles) - latency_articles], articles[len(articles) - latency_articles :]
     with _fresh(kafka_bootstrap, elasticsearch_url) as (settings, client):
-        with _process([sys.executable, "-m", "marsad.workers.kafka.agents"], settings) as worker:
+        with _process([sys.executable, "-m", "marsad.cli", "worker"], settings) as worker:  # as `marsad worker`
             _wait_stable(settings, worker, timeout_s)
             with _profiled(worker.pid, profile):
                 throughput = _burst(settings, client, burst, timeout_s)
@@ -279,7 +279,7 @@ def _raw(article: dict[str, Any]) -> RawInput:
 def _raw_bulk(client: Elasticsearch, settings: Settings) -> float:
     """Bulk-index the run's enriched documents (searchable fields only) into a fresh index of the same
     template; docs/s."""
-    searchable_fields = [field.name for field in fields(EnrichedDocument)] + list(DERIVED_FIELDS)
+    searchable_fields = [field.name for field in fields(EnrichedDocument)] + list(SEARCH_COPIES)
     documents = [
         hit["_source"]
         for hit in helpers.scan(client, index=news_alias(settings.index_prefix), _source_includes=searchable_fields)

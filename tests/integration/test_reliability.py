@@ -119,16 +119,17 @@ def test_a_bulk_request_refused_whole_is_retried_one_by_one(services: Any, uniqu
     settings = Settings(elasticsearch_url=services.elasticsearch_url, index_prefix=unique_name("bulk") + "-")
     writer = ElasticWriter(elastic_client(settings), settings)
     long_id = "x" * 600
+    mark = {"committed_at": "2026-11-30T12:00:00+00:00"}
     actions = [
-        {"_op_type": "index", "_index": writer.names.state, "_id": doc_id, "_source": {"story_id": doc_id}}
-        for doc_id in ("a", long_id, "b")
-    ] + [{"_op_type": "index", "_index": writer.names.state, "_id": long_id, "_source": {"story_id": "y"}}]
-    writer.ensure_state_index()
+        {"_op_type": "index", "_index": writer.names.commits, "_id": doc_id, "_source": mark}
+        for doc_id in ("a", long_id, "b", long_id)
+    ]
+    writer.ensure_commits_index()
     try:
         refused = asyncio.run(writer.write(actions))
         assert [item.doc_id for item in refused] == [long_id]
         assert "512" in refused[0].reason
-        writer.client.indices.refresh(index=writer.names.state)
-        assert writer.client.count(index=writer.names.state)["count"] == 2
+        writer.client.indices.refresh(index=writer.names.commits)
+        assert writer.client.count(index=writer.names.commits)["count"] == 2
     finally:
-        writer.client.indices.delete(index=writer.names.state)
+        writer.client.indices.delete(index=writer.names.commits)

@@ -24,7 +24,7 @@ from marsad.topics.records import Alert, EnrichedDocument, RawInput, SourcePosit
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.build import build_enricher
-from marsad.workers.elastic.writer import DERIVED_FIELDS, ElasticWriter, Refused
+from marsad.workers.elastic.writer import DEDUP_FIELD, DERIVED_FIELDS, ElasticWriter, Refused
 from marsad.workers.kafka.agents import DecideState
 from marsad.workers.kafka.commit import CommitBatch, CommitSequence, Message, worker_sequence
 from marsad.workers.kafka.wire import encode_prepared
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.unit
 
 SETTINGS = Settings()
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-STEPS = ["documents", "route", "topics", "alerts", "state", "acks", "notify", "account"]
+STEPS = ["documents", "route", "topics", "alerts", "mark", "acks", "notify", "account"]
 
 
 class Crash(Exception):
@@ -73,11 +73,11 @@ class FakeElastic(ElasticWriter):
 
     # The decider's reads (DeciderState) ------------------------------------------------------------
     def known_documents(self, ids: Sequence[str]) -> dict[str, EnrichedDocument]:
-        news, state = self.index(self.names.documents), self.index(self.names.state)
+        news, commits = self.index(self.names.documents), self.index(self.names.commits)
         return {
             i: EnrichedDocument.from_dict({k: v for k, v in news[i].items() if k not in DERIVED_FIELDS})
             for i in ids
-            if i in news and i in state
+            if i in news and news[i][DEDUP_FIELD]["batch"] in commits
         }
 
     def shingles(self, doc_id: str) -> ShingleSet | None:
@@ -171,7 +171,7 @@ def test_steps_run_in_order_each_after_the_previous_one(own_metrics: CollectorRe
         f"elastic:{names.documents}",
         "kafka:alerts,articles.enriched",
         f"elastic:{names.alerts}",
-        f"elastic:{names.state}",
+        f"elastic:{names.commits}",
         "ack",
     ]
     assert world.stored_alerts() == [("hmeimim", "base"), ("tartus", "port")]
@@ -188,22 +188,24 @@ def test_a_refused_document_is_dead_lettered_once_and_the_others_go_on(own_metri
     assert (letter["stage"], letter["offset"]) == ("index", 1)
     assert "mapper_parsing_exception" in letter["reason"]
     assert sorted(d["id"] for d in world.kafka.on(ENRICHED)) == ["base", "port"]
-    assert sorted(world.elastic.index(world.elastic.names.state)) == ["base", "port"]  # never committed
+    assert sorted(world.elastic.index(world.elastic.names.documents)) == ["base", "port"]  # never stored
+    assert len(world.elastic.index(world.elastic.names.commits)) == 1  # the batch is committed all the same
     assert world.acked == 1
     assert own_metrics.get_sample_value("marsad_rejects_total", {"stage": "index"}) == 1
     assert own_metrics.get_sample_value("marsad_articles_total", {"outcome": "indexed"}) == 2
 
 
-@pytest.mark.parametrize("crash_on", ["alerts", "state"])
-def test_a_batch_stopped_before_its_state_is_redelivered_and_completed(crash_on: str) -> None:
+@pytest.mark.parametrize("crash_on", ["alerts", "mark"])
+def test_a_batch_stopped_before_its_mark_is_redelivered_and_completed(crash_on: str) -> None:
     first = World()
     names = first.elastic.names
-    first.elastic.crash_on = names.alerts if crash_on == "alerts" else names.state
+    first.elastic.crash_on = names.alerts if crash_on == "alerts" else names.commits
     with pytest.raises(Crash):
         asyncio.run(first.commit(BATCH))
     assert first.acked == 0
     assert set(first.elastic.index(names.documents)) == {"port", "rain", "base"}  # documents were written
-    assert first.elastic.index(names.state) == {}
+    assert first.elastic.index(names.commits) == {}
+    assert first.elastic.known_documents(["port", "rain", "base"]) == {}  # written, not committed
 
     # The next owner of the partition: a new decide state rebuilt from the same servers, the batch redelivered.
     second = World(first.elastic, first.kafka)
@@ -217,7 +219,22 @@ def test_a_batch_stopped_before_its_state_is_redelivered_and_completed(crash_on:
     assert len(published) == (4 if crash_on == "alerts" else 2)
 
 
-def test_a_batch_redelivered_after_its_state_was_written_is_a_replay_and_writes_nothing() -> None:
+def test_a_mark_covers_only_the_documents_of_the_attempt_that_wrote_it() -> None:
+    """A redelivered batch may be cut differently: the documents its first attempt wrote beyond the new cut
+    stay uncommitted until they are decided again."""
+    first = World()
+    first.elastic.crash_on = first.elastic.names.commits
+    with pytest.raises(Crash):
+        asyncio.run(first.commit(BATCH))
+    second = World(first.elastic, first.kafka)
+    asyncio.run(second.commit(BATCH[:1]))
+    assert set(first.elastic.known_documents(["port", "rain", "base"])) == {"port"}
+    asyncio.run(second.commit(BATCH[1:]))
+    assert set(first.elastic.known_documents(["port", "rain", "base"])) == {"port", "rain", "base"}
+    assert second.stored_alerts() == [("hmeimim", "base"), ("tartus", "port")]
+
+
+def test_a_batch_redelivered_after_its_mark_was_written_is_a_replay_and_writes_nothing() -> None:
     world = World()
     asyncio.run(world.commit(BATCH))
     before = (len(world.kafka.messages), {k: dict(v) for k, v in world.elastic.indices.items()})

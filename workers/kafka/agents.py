@@ -48,7 +48,7 @@ from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.build import build_decider, build_discovery
 from marsad.workers.elastic.names import ElasticNames
 from marsad.workers.elastic.templates import install_templates
-from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient
+from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient, new_batch_id
 from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_options
 from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
 from marsad.workers.kafka.lag import ConsumerLag
@@ -111,8 +111,8 @@ class DecideState:
             for item in processed
             if not item.replay
         ]
-        writer = self._writer
-        documents = writer.document_actions(processed)
+        writer, batch_id = self._writer, new_batch_id()
+        documents = writer.document_actions(processed, batch_id)
         if self._names is not None:
             # Name discovery rides with the documents: a redelivered batch only adds the same sources again.
             changed = self._discovery.observe(
@@ -124,7 +124,7 @@ class DecideState:
             processed,
             documents,
             writer.alert_actions(processed),
-            writer.state_actions(processed),
+            writer.commit_actions(processed, batch_id, iso(utc_now())),
             messages,
             dead,
             appended_at={prepared.article.id: prepared.appended_at for prepared in batch},
@@ -352,7 +352,7 @@ def run_worker(settings: Settings) -> None:
     client = elastic_client(settings)
     install_templates(client, settings.index_prefix)
     writer = ElasticWriter(client, settings)
-    writer.ensure_state_index()
+    writer.ensure_commits_index()
     rules = RulesWatcher(settings.rules)
     app = build_app(settings, Preparer(settings, rules), writer, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()

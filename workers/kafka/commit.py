@@ -7,18 +7,22 @@ redelivers it. The worker's steps (``worker_sequence``):
 1. ``documents``: the new documents to Elasticsearch; each one it refuses for good becomes a dead letter;
 2. ``topics``: enriched documents, fired alerts and dead letters to Kafka, waiting until delivered;
 3. ``alerts``: the fired alerts to Elasticsearch, created under ``rule:story_id`` (never stored twice);
-4. ``state``: each stored document's dedup state, which marks it committed: the decider's lookup of
-   already-processed documents (``ElasticWriter.documents``) returns only documents with their state;
+4. ``mark``: the batch's commit mark, one small document: the decider's lookup of already-processed documents
+   (``ElasticWriter.known_documents``) returns only documents whose batch is marked (each document carries its
+   dedup state and its batch's id, written by ``documents``);
 5. ``acks``: the batch's events, whose offsets Faust may then commit;
 6. ``notify``: each alert its rule's ``realert`` let through (decided by ``route``, right after ``documents``)
    to its log and webhook channels (``workers/alerting.py``);
 7. ``account``: metrics.
 
-Why this order: a batch stopped anywhere before ``state`` (SIGKILL, SIGTERM while Elasticsearch is down) is
+Why this order: a batch stopped anywhere before ``mark`` (SIGKILL, SIGTERM while Elasticsearch is down) is
 redelivered and decided again as new, not as a replay, so what was not done is done then: the alerts go to
 the topic and the index (the index keeps one per (rule, story); the topic may repeat one that was sent but
 not yet stored), and documents are rewritten under the same ids. Alerts reach the topic before the index
-because a rebuilt decider counts a (rule, story) in the index as fired.
+because a rebuilt decider counts a (rule, story) in the index as fired. The mark is a request of its own, sent
+once the alerts are acknowledged: a bulk request is not atomic (its items are applied shard by shard, and some
+may fail while others succeed), so a mark sent with the alerts or the documents could be stored while an alert
+is still being retried, and a crash then would lose that alert.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class Decided:
     processed: list[Processed]
     document_actions: list[dict[str, Any]]
     alert_actions: list[dict[str, Any]]
-    state_actions: list[dict[str, Any]]
+    mark_actions: list[dict[str, Any]]  # the batch's commit mark (none when it wrote no document)
     messages: list[Outgoing]
     dead_letters: list[DeadLetter] = field(default_factory=list)  # records the decide step could not use
     appended_at: Mapping[str, float] = field(default_factory=dict)  # article id -> its raw record's append time
@@ -163,9 +167,9 @@ def worker_sequence(
         if letters:
             await publisher.publish([Message(DLQ, None, encode_dead_letter(x, max_message_bytes)) for x in letters])
 
-    async def state(batch: CommitBatch) -> None:
-        refused = {item.doc_id for item in batch.refused}
-        await store.write([action for action in batch.decided.state_actions if action["_id"] not in refused])
+    async def mark(batch: CommitBatch) -> None:
+        if batch.decided.mark_actions:
+            await store.write(batch.decided.mark_actions)
 
     async def acks(batch: CommitBatch) -> None:
         await batch.ack()
@@ -183,7 +187,7 @@ def worker_sequence(
             ("route", route),
             ("topics", topics),
             ("alerts", alerts),
-            ("state", state),
+            ("mark", mark),
             ("acks", acks),
             ("notify", notify),
             ("account", report),

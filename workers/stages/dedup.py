@@ -25,12 +25,15 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHashLSH
 
 from marsad.workers.stages.normalize import word_characters
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 ShingleSet = npt.NDArray[np.uint32]
 
@@ -240,6 +243,9 @@ class DuplicateIndex:
         self.num_perm = num_perm
         self.window_seconds = window_seconds
         self.max_entries = max_entries
+        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
+        from datasketch import MinHashLSH
+
         # Candidates are cheap to verify, so the LSH is tuned below the real threshold to favour recall.
         self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
         self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
@@ -258,6 +264,8 @@ class DuplicateIndex:
         # check() then add() of the same document: build the datasketch object once.
         if self._last_minhash is not None and self._last_minhash[0] is signature:
             return self._last_minhash[1]
+        from datasketch import LeanMinHash  # see __init__
+
         minhash = LeanMinHash(seed=_SIGNATURE_SEED, hashvalues=signature, scheme="affine64")
         self._last_minhash = (signature, minhash)
         return minhash
