@@ -36,6 +36,9 @@ ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مستشفي مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه"
 )
+# Heads that are also common nouns («حركة» is traffic or a movement): a name only when a proper name follows them
+# («حركة حماس»), not a definite noun («حركة الشحن»).
+_AMBIGUOUS_HEADS = frozenset({"حركه"})
 # Definite heads that start an organisation's name only with the word after them.
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات"
@@ -173,6 +176,10 @@ class ContextTagger:
                 return rest
         return word
 
+    def _title(self, word: str) -> bool:
+        """A title or role, also in the feminine («القاضية»)."""
+        return word in self._titles or (word[-1] == "ه" and word[:-1] in self._titles)
+
     def _common(self, word: str) -> bool:
         return word not in self._name_words and self._frequencies.get(word, 0.0) >= COMMON_ZIPF
 
@@ -234,8 +241,12 @@ class ContextTagger:
             rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
             if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
                 position += 1
+        if head in _AMBIGUOUS_HEADS and position == first:
+            return None
+        # Definite words follow, up to a title, which starts a person's mention («مجلس الوزراء الأمير …»).
         while position - first < 4 and (token := tokens.get(position)) is not None and not token.broken:
-            if token.word.startswith(("ال", "لل")) and token.word not in self._enders:
+            word = token.word
+            if word.startswith(("ال", "لل")) and word not in self._enders and not self._title(word):
                 position += 1
             else:
                 break

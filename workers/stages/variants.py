@@ -10,13 +10,12 @@ form that another entity owns is dropped too: variants never take a name away fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import islice, product
 
 from marsad.workers.stages.entities import GazetteerEntry
 from marsad.workers.stages.normalize import NormalizedText, normalize
 from marsad.workers.stages.terms import TermMatcher, longest_non_overlapping
 
-MAX_SPELLINGS = 16  # per name: the product of per-word variants is cut here
+MAX_SPELLINGS = 16  # per name
 _LONG_VOWELS = "يو"
 _DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
 COMMON_VARIANT_ZIPF = 4.0  # a shortened variant this frequent is a word of its own
@@ -48,10 +47,15 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
 
 
 def spellings(name: str, frequencies: dict[str, float]) -> list[str]:
-    """The name's normalized spellings, itself first."""
+    """The name's normalized spellings, itself first: one word spelled otherwise at a time («سيرجي لافروف»,
+    «سيرغي لافرف»), not every combination, which would multiply the matcher's keys for spellings no one writes."""
     words = normalize(name).split()
-    combined = product(*(_word_spellings(word, frequencies) for word in words))
-    return [" ".join(combination) for combination in islice(combined, MAX_SPELLINGS)]
+    found = [" ".join(words)]
+    for index, word in enumerate(words):
+        found += (
+            " ".join((*words[:index], other, *words[index + 1 :])) for other in _word_spellings(word, frequencies)[1:]
+        )
+    return list(dict.fromkeys(found))[:MAX_SPELLINGS]
 
 
 def _false_friend(spelling: str, frequencies: dict[str, float]) -> bool:
