@@ -36,6 +36,10 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         ),
         ("سقطت قذيفة على بلدة عيتا ليلاً.", ("بلدة عيتا", "LOC", "عيتا")),  # the trigger is not in the canonical
         ("هبطت الطائرة في مطار أربيل الدولي.", ("مطار أربيل الدولي", "LOC", "مطار أربيل الدولي")),
+        ("دعا محافظ طرطوس نزار داود إلى الهدوء.", ("نزار داود", "PER", "نزار داود")),  # a known place between
+        ("قال وزير الأشغال العامة والنقل نبيل خوري إن العمل بدأ.", ("نبيل خوري", "PER", "نبيل خوري")),
+        ("وأوضح رئيس مجلس البلدية رامي عيسى أن الطريق فتح.", ("رامي عيسى", "PER", "رامي عيسى")),
+        ("استقبل الأمير عبد العزيز بن فهد الوفد.", ("عبد العزيز بن فهد", "PER", "عبد العزيز بن فهد")),
     ],
 )
 def test_names_found_from_their_context(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
@@ -53,6 +57,7 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "قال الرئيس إن الحكومة ستعمل على الإصلاح.",  # a title with no name after it
         "زأر الأسد في الغابة ثم ذهب إلى قرية بعيدة.",  # «بعيدة» is an adjective, not a village
         "أعلنت وزارة في بيان أمس عن خطة.",  # a head with nothing that names it
+        "تراجعت حركة الشحن في الميناء هذا الشهر.",  # «حركة» as traffic, not a movement
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

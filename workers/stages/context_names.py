@@ -15,7 +15,7 @@ Everything stops at punctuation and at stop words. The gazetteer's entities win 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import ahocorasick
@@ -28,7 +28,8 @@ PERSON_TITLES = (
     "المحافظ محافظ النائب النائبه الشيخ الدكتور الدكتوره العقيد العميد اللواء الجنرال المهندس القاضي "
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
-    "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره"
+    "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
+    "المحقق"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
@@ -80,10 +81,12 @@ class _Window:
     """The words of a body from one token on, read only as far as they are asked for: contexts are rare and
     short, so most of a body is never split into tokens."""
 
-    def __init__(self, tagger: ContextTagger, body: NormalizedText, first: _Token, known: frozenset[int]) -> None:
+    def __init__(
+        self, tagger: ContextTagger, body: NormalizedText, first: _Token, known: Mapping[int, tuple[int, EntityType]]
+    ) -> None:
         self._tagger = tagger
         self._body = body
-        self.known = known  # where names the gazetteer found start in the original body
+        self.known = known  # the gazetteer's names in the original body: start -> (end, type)
         self._tokens = [first]
         self._rest = _WORD.finditer(body.words, first.end)
 
@@ -131,7 +134,7 @@ class ContextTagger:
     def tag(self, body: NormalizedText, known: Sequence[Entity] = ()) -> list[Entity]:
         """Names in ``body`` found from their context; ``known``: the gazetteer's entities in it. A person whose
         name starts where a known entity does is the gazetteer's («الرئيس فلاديمير بوتين»): not looked at further."""
-        starts = frozenset(entity.start for entity in known)
+        starts = {entity.start: (entity.end, entity.type) for entity in known}
         found: list[_Span] = []
         resume = 0
         for last, length in self._automaton.iter(f" {body.words} "):
@@ -205,11 +208,20 @@ class ContextTagger:
 
     def _person(self, tokens: _Window) -> _Span | None:
         position = 1
-        # Modifiers of the title: definite words (الخارجية، الروسي), links (عام، باسم) and, after «محافظ» or
-        # «رئيس», a place or body (محافظ حمص): at most three, then the name.
-        while position <= 3 and (token := tokens.get(position)) is not None and not token.broken:
-            if token.word.startswith("ال") or token.word in _TITLE_LINKS:
+        # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
+        # the gazetteer knows (محافظ حمص): at most four words, then the name.
+        while position <= 4 and (token := tokens.get(position)) is not None and not token.broken:
+            place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
+            if place is not None and place[1] != "PER":
                 position += 1
+                while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
+                    position += 1
+            elif token.word.startswith(("ال", "وال")) or token.word in _TITLE_LINKS:
+                position += 1
+            elif token.word in self._heads and (body := tokens.get(position + 1)) and body.word.startswith("ال"):
+                position += 2  # «رئيس مجلس المدينة …»: a body with its definite name
+            elif token.word == "في" and (place_word := tokens.get(position + 1)) and place_word.word.startswith("ال"):
+                position += 2  # «مدير الحراج في المحافظة …»
             else:
                 break
         start = position
@@ -217,17 +229,20 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
-        while (
-            position - start < MAX_NAME_WORDS
-            and (token := tokens.get(position)) is not None
-            and self._name_word(token)
-        ):
-            word = token.word
-            if position == start and word.startswith("ال"):
+        while (token := tokens.get(position)) is not None and self._name_word(token):
+            word, count = token.word, position - start
+            after_link = count > 0 and tokens[position - 1].word in _NAME_LINKS
+            if count == 0 and word.startswith(("ال", "وال")):
                 break  # a given name does not take the article
-            if position - start == 2 and not (word.startswith("ال") or tokens[position - 1].word in _NAME_LINKS):
-                break  # a third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»
+            # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
+            # («عبد العزيز بن سلمان»).
+            if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
+                break
+            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS):
+                break
             position += 1
+        if position > start and tokens[position - 1].word in _NAME_LINKS:
+            position -= 1  # a name does not end with «بن» or «عبد»
         if position == start:
             return None
         return tokens.span(start, position, "PER", start)
@@ -290,7 +305,7 @@ class ContextTagger:
                     continue
                 token = self.token(body, start, end)
                 if name[0] in (token.word, self._bare(token.word)):
-                    window = _Window(self, body, token, frozenset())
+                    window = _Window(self, body, token, {})
                     if all((t := window.get(i)) is not None and t.word == w for i, w in enumerate(name[1:], 1)):
                         found.append(window.span(0, len(name), "PER", 0)._replace(canonical=first.tokens[0]))
                         covered.update(t.start for t in found[-1].tokens)
@@ -343,8 +358,7 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
         if not inside:
             kept.append(entity)
         elif entity.type != "PER" and all(
-            entity.start <= g.start and g.end <= entity.end and len(entity.canonical) > g.end - g.start
-            for g in inside
+            entity.start <= g.start and g.end <= entity.end and len(entity.canonical) > g.end - g.start for g in inside
         ):
             kept = [g for g in kept if g not in inside]
             kept.append(entity)
