@@ -18,7 +18,7 @@ from marsad.workers.stages.terms import TermMatcher, longest_non_overlapping
 MAX_SPELLINGS = 16  # per name
 _LONG_VOWELS = "يو"
 _DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
-COMMON_VARIANT_ZIPF = 4.0  # a shortened variant this frequent is a word of its own
+COMMON_VARIANT_ZIPF = 4.0  # a generated variant this frequent is a word of its own
 
 
 def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
@@ -38,11 +38,11 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word[1:])
     elif word.startswith("و") and len(word) >= 4:
         found.append("ا" + word)
-    # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»);
-    # a word without one of its long vowels, not even then when it is a common word («سورة», a chapter, is no
-    # spelling of «سورية»).
-    ceiling = frequencies[word] + _DISTINCT_WORD_MARGIN if word in frequencies else 0.0
-    found += (v for v in shorter if v not in frequencies or frequencies[v] < COMMON_VARIANT_ZIPF)
+    # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»),
+    # and never when it is a common word («سورة», a chapter, is no spelling of «سورية», nor «تركية», Turkish, of
+    # «تركيا»): a common spelling of a name is listed as an alias instead.
+    ceiling = min(frequencies[word] + _DISTINCT_WORD_MARGIN, COMMON_VARIANT_ZIPF) if word in frequencies else 0.0
+    found += shorter
     return list(dict.fromkeys(v for v in found if v == word or v not in frequencies or frequencies[v] < ceiling))
 
 
