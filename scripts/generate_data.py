@@ -13,7 +13,8 @@
    («كمال» is not ك + مال): every gazetteer word that does, and every word used 4 times or more as often, relative
    to the word without its first letter, as the median word beginning with that letter.
 4. The `arabic_clitics` patterns of ``config/elasticsearch/news-template.json``, which encode 2 and 3 for
-   Elasticsearch (``marsad.search.analyzer.clitic_patterns``).
+   Elasticsearch (``marsad.search.analyzer.clitic_patterns``), and its `arabic_stem_keywords`, the words the
+   stemmer must leave whole (``marsad.search.analyzer.stem_keywords``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from babel import Locale
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from marsad.search.analyzer import clitic_patterns, normalized_term  # noqa: E402
+from marsad.search.analyzer import clitic_patterns, normalized_term, stem_keywords  # noqa: E402
 from marsad.workers.stages.entities import load_gazetteer  # noqa: E402
 from marsad.workers.stages.lexicon import LEXICON_FILE, PROTECTED_FILE  # noqa: E402
 from marsad.workers.stages.normalize import normalize  # noqa: E402
@@ -44,6 +45,7 @@ GAZETTEER_DIR = ROOT / "config" / "gazetteer"
 GENERATED_GAZETTEER = GAZETTEER_DIR / "generated-places.yaml"
 TEMPLATE = ROOT / "config" / "elasticsearch" / "news-template.json"
 PATTERNS_IN_TEMPLATE = re.compile(r'"patterns": \[\s*(?:"(?:[^"\\]|\\.)*"\s*,?\s*)*\]')
+KEYWORDS_IN_TEMPLATE = re.compile(r'"keywords": \[\s*(?:"(?:[^"\\]|\\.)*"\s*,?\s*)*\]')
 
 # The Arab League, its neighbours and the region's other states: where marsad's news happen.
 REGION = frozenset(
@@ -207,12 +209,33 @@ def write_template_patterns() -> None:
     TEMPLATE.write_text(replaced, encoding="utf-8")
 
 
+def write_template_keywords() -> None:
+    """Replaces the keywords of `arabic_stem_keywords` in the template's text, leaving the rest as it is written."""
+    from marsad.search.analyzer import clitic_lexicon
+
+    clitic_lexicon.cache_clear()
+    stem_keywords.cache_clear()
+    keywords = sorted(stem_keywords())
+    text = TEMPLATE.read_text(encoding="utf-8")
+    listed = ", ".join(json.dumps(word, ensure_ascii=False) for word in keywords)
+    replaced, count = KEYWORDS_IN_TEMPLATE.subn(lambda _: f'"keywords": [{listed}]', text)
+    if count != 1:
+        raise SystemExit(f"{TEMPLATE}: expected one arabic_stem_keywords keywords list, found {count}")
+    if (
+        json.loads(replaced)["template"]["settings"]["analysis"]["filter"]["arabic_stem_keywords"]["keywords"]
+        != keywords
+    ):
+        raise SystemExit(f"{TEMPLATE}: the keywords were not replaced where expected")
+    TEMPLATE.write_text(replaced, encoding="utf-8")
+
+
 def main() -> None:
     print(f"gazetteer: {generate_gazetteer()} places written to {GENERATED_GAZETTEER.relative_to(ROOT)}")
     words, protected = generate_lexicon()
     print(f"lexicon: {words} words, {protected} protected")
     write_template_patterns()
-    print(f"template: {TEMPLATE.relative_to(ROOT)} clitic patterns regenerated")
+    write_template_keywords()
+    print(f"template: {TEMPLATE.relative_to(ROOT)} clitic patterns and stem keywords regenerated")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ Index side (`marsad_arabic_index`) and query side (`marsad_arabic`) of
 ``config/elasticsearch/news-template.json``:
 
     standard tokenizer -> lowercase -> decimal_digit -> stop(_arabic_) -> arabic_normalization
-        -> arabic_clitics (index side only) -> arabic_stem
+        -> arabic_clitics (index side only) -> arabic_stem_keywords -> arabic_stem
 
 Each step re-expresses the Lucene 10 class Elasticsearch 9 runs for it, so the embedded store finds
 exactly what Elasticsearch finds: StandardTokenizerImpl (UAX#29 word rules, JFlex grammar),
-LowerCaseFilter, DecimalDigitFilter, StopFilter, ArabicNormalizer,
-PatternCaptureGroupTokenFilter and ArabicStemmer. Positions count tokenizer tokens, so a removed
-stop word leaves a gap, as in Lucene. Offsets index the Python string (code points).
+LowerCaseFilter, DecimalDigitFilter, StopFilter, ArabicNormalizer, PatternCaptureGroupTokenFilter,
+SetKeywordMarkerFilter and ArabicStemmer. Positions count tokenizer tokens, so a removed stop word
+leaves a gap, as in Lucene. Offsets index the Python string (code points).
 
 The tokenizer is hand-written because no Python library reproduces Lucene's grammar (which differs
 from plain UAX#29 in emoji, South-East Asian runs, ideographs and the 255-character split): every
@@ -215,7 +215,6 @@ _STEM_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 _STEM_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
 
-
 def _lowercase_and_digits(word: str) -> str:
     word = word.translate(_JAVA_LOWERCASE_EXCEPTIONS).lower()
     if word.isascii():
@@ -224,6 +223,8 @@ def _lowercase_and_digits(word: str) -> str:
 
 
 def _stem(term: str) -> str:
+    if term in stem_keywords():
+        return term  # keyword_marker: the stemmer leaves a keyword alone
     # Lucene's length conditions count UTF-16 code units.
     length = _utf16_length(term)
     for prefix in _STEM_PREFIXES:
@@ -244,6 +245,18 @@ def _stem(term: str) -> str:
 def clitic_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """The words a proclitic may leave (three letters or more) and the protected words."""
     return frozenset(word for word in frequencies() if len(word) >= 3), protected()
+
+
+@lru_cache(maxsize=1)
+def stem_keywords() -> frozenset[str]:
+    """The `arabic_stem_keywords` of the Elasticsearch template (a keyword_marker before arabic_stem): words whose
+    first و belongs to the word, which Lucene's light stemmer would strip like a conjunction («وزير», «وزيرة»
+    would be indexed as «زير»): the protected words that begin with و, and the known words that do and are no
+    known word without it."""
+    known, protected = clitic_lexicon()
+    return frozenset(
+        word for word in known if len(word) >= 4 and word[0] == "و" and (word in protected or word[1:] not in known)
+    )
 
 
 def _trie_pattern(words: frozenset[str]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from marsad.search.analyzer import analyze_index, analyze_query, clitic_patterns
+from marsad.search.analyzer import analyze_index, analyze_query, clitic_patterns, stem_keywords
 from marsad.workers.settings import SHIPPED_CONFIG_DIR
 
 pytestmark = pytest.mark.integration
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
 TEMPLATE = SHIPPED_CONFIG_DIR / "elasticsearch" / "news-template.json"
 ANALYZERS = {"marsad_arabic_index": analyze_index, "marsad_arabic": analyze_query}
-CHAIN = ["lowercase", "decimal_digit", "arabic_stop", "arabic_normalization", "arabic_stem"]
+CHAIN = ["lowercase", "decimal_digit", "arabic_stop", "arabic_normalization", "arabic_stem_keywords", "arabic_stem"]
 
 OWN_SAMPLES = [
     "وصلت السفن إلى ميناء وبطرطوس، وفلطرطوس وكطرطوس ولطرطوس ليست أسماء مدن.",
@@ -31,6 +31,7 @@ OWN_SAMPLES = [
     "زار الوفد بلد المنشأ ثم وصل القطار إلى لد — أحمد وإسلام وآمال ومستشفى ومدرسة.",
     "استقبل كمال وكريم ضيوفهما في لبنان ولبنان وللجنة وبدمشق وفلطرطوس، وكلام الوزير واضح.",
     "قال المتحدث: «الوضـــع هادئ» 👍🏽 #سوريا @الخارجية https://example.org/a_b?x=1",
+    "وصل الوزير ووزيرة الخارجية، ووزن الشحنة لا يتجاوز طنين وفق وزارة النقل.",  # a و of the word, kept
 ]
 
 
@@ -72,11 +73,14 @@ def test_the_template_defines_the_chain_the_python_analyzer_mirrors() -> None:
     analyzers = analysis["analyzer"]
     assert analyzers["marsad_arabic_index"]["tokenizer"] == analyzers["marsad_arabic"]["tokenizer"] == "standard"
     assert analyzers["marsad_arabic"]["filter"] == CHAIN
-    assert analyzers["marsad_arabic_index"]["filter"] == [*CHAIN[:4], "arabic_clitics", CHAIN[4]]
+    assert analyzers["marsad_arabic_index"]["filter"] == [*CHAIN[:4], "arabic_clitics", *CHAIN[4:]]
     clitics = analysis["filter"]["arabic_clitics"]
     assert clitics["preserve_original"] is True
     assert tuple(clitics["patterns"]) == clitic_patterns()
     assert analysis["filter"]["arabic_stop"]["stopwords"] == "_arabic_"
+    keywords = analysis["filter"]["arabic_stem_keywords"]
+    assert keywords["type"] == "keyword_marker"
+    assert frozenset(keywords["keywords"]) == stem_keywords()
 
 
 def test_there_are_seeds_to_compare() -> None:
