@@ -53,7 +53,10 @@ REGION = frozenset(
     | {"DZ", "MA", "SD", "SS", "MR", "SO", "DJ", "KM", "CY", "ER", "TD"}
 )
 ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*")
-COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent is mostly something else
+COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent (in any spelling that normalizes alike) is mostly a word
+# A one-word name used often both with and without the article («مساكن»/«المساكن», «الوقف»/«وقف») is a common noun
+# or adjective: a town's name keeps one form.
+COMMON_PAIR_ZIPF = 3.3, 3.6
 # GeoNames' Arabic-script names include Persian and Urdu spellings and typos: a name is kept only if each of its
 # words is attested in Arabic text (wordfreq) and has no ى or ئ where Arabic spelling never puts them.
 ATTESTED_ZIPF = 1.5
@@ -65,6 +68,25 @@ PROCLITICS = "وفبكل"
 
 def zipf(text: str) -> float:
     return wordfreq.zipf_frequency(text, "ar")
+
+
+def _normalized_zipfs() -> dict[str, float]:
+    """wordfreq's Arabic words normalized as the search analyzer does, spellings that normalize alike summed."""
+    frequencies: dict[str, float] = {}
+    for word, frequency in wordfreq.get_frequency_dict("ar").items():
+        if ARABIC_NAME.fullmatch(word) and (term := normalized_term(word)):
+            frequencies[term] = frequencies.get(term, 0.0) + frequency
+    return {term: math.log10(frequency) + 9 for term, frequency in frequencies.items()}
+
+
+def _common_word(name: str, zipfs: dict[str, float]) -> bool:
+    """A one-word name that is mostly a common word («إطار», «عالية», «مساكن»): left to the context tagger, which
+    finds it after a place trigger («بلدة مساكن»)."""
+    if " " in name:
+        return False
+    own = max(zipf(name), zipfs.get(normalized_term(name) or "", 0.0))
+    paired = zipf(name[2:] if name.startswith("ال") else f"ال{name}")
+    return own >= COMMON_WORD_ZIPF or (own >= COMMON_PAIR_ZIPF[0] and paired >= COMMON_PAIR_ZIPF[1])
 
 
 def _known_forms() -> set[str]:
@@ -94,6 +116,7 @@ def generate_gazetteer() -> int:
     if GENERATED_GAZETTEER.exists():
         GENERATED_GAZETTEER.unlink()  # its own names must not count as known
     taken = _known_forms()
+    zipfs = _normalized_zipfs()
     entities: list[tuple[list[str], str]] = []  # names, most used first, and where they come from
 
     def add(names: list[str], comment: str) -> None:
@@ -102,7 +125,7 @@ def generate_gazetteer() -> int:
         if keys & taken:
             return
         taken.update(keys)
-        fresh = [name for name in names if " " in name or zipf(name) < COMMON_WORD_ZIPF]
+        fresh = [name for name in names if not _common_word(name, zipfs)]
         if fresh:
             entities.append((_by_use(fresh), comment))
 
@@ -141,18 +164,8 @@ def _cldr_version() -> str:
 
 
 def generate_lexicon() -> tuple[int, int]:
-    frequencies: dict[str, float] = {}
-    for word, frequency in wordfreq.get_frequency_dict("ar").items():
-        if not ARABIC_NAME.fullmatch(word):
-            continue
-        term = normalized_term(word)
-        if term:
-            frequencies[term] = frequencies.get(term, 0.0) + frequency
-    lexicon = {
-        term: math.log10(frequency) + 9
-        for term, frequency in frequencies.items()
-        if len(term) >= 3 and math.log10(frequency) + 9 >= LEXICON_ZIPF
-    }
+    zipfs = _normalized_zipfs()
+    lexicon = {term: value for term, value in zipfs.items() if len(term) >= 3 and value >= LEXICON_ZIPF}
     name_words = {
         term
         for entry in load_gazetteer(GAZETTEER_DIR)
@@ -161,7 +174,7 @@ def generate_lexicon() -> tuple[int, int]:
         if (term := normalized_term(word)) and len(term) >= 3
     }
     for term in name_words:
-        lexicon.setdefault(term, round(math.log10(frequencies.get(term, 1e-9)) + 9, 2))
+        lexicon.setdefault(term, round(zipfs.get(term, 0.0), 2))
 
     ratios: dict[str, list[float]] = {letter: [] for letter in PROCLITICS}
     pairs = []

@@ -25,7 +25,8 @@ def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> 
     entries = load_gazetteer(settings.gazetteer_dir)
     gazetteer = GazetteerTagger(with_spellings([*entries, *learned], lexicon.frequencies()))
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
-    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords())
+    places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
+    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords(), places)
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
         known = gazetteer.tag(body, title)

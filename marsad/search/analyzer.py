@@ -32,6 +32,7 @@ import regex
 
 from marsad.workers.stages.lexicon import frequencies, protected, stopwords
 
+_THRICE = 0.5  # log10(3): three times as frequent, in Zipf units
 MAX_TOKEN_LENGTH = 255  # Lucene's default, in UTF-16 code units; longer tokens are split
 
 # The `arabic_clitics` filter has two pattern_capture patterns (``clitic_patterns``): a two-letter proclitic
@@ -252,10 +253,21 @@ def stem_keywords() -> frozenset[str]:
     """The `arabic_stem_keywords` of the Elasticsearch template (a keyword_marker before arabic_stem): words whose
     first و belongs to the word, which Lucene's light stemmer would strip like a conjunction («وزير», «وزيرة»
     would be indexed as «زير»): the protected words that begin with و, and the known words that do and are no
-    known word without it."""
+    known word without it. Also «لل» + a word that begins with ل, whose stem would lose that ل («للجنة» is
+    ل + «اللجنة», not «جنة»): the known words «للX» whose «لX» is a known word three times as frequent as «X» (a
+    word of three letters or more, not a stop word); the clitic split keeps «لX» searchable."""
     known, protected = clitic_lexicon()
+    frequency = frequencies()
     return frozenset(
         word for word in known if len(word) >= 4 and word[0] == "و" and (word in protected or word[1:] not in known)
+    ) | frozenset(
+        word
+        for word in known
+        if word.startswith("لل")
+        and len(word) >= 5
+        and word[2:] not in stopwords()
+        and word[1:] in frequency
+        and frequency[word[1:]] >= frequency.get(word[2:], 0.0) + _THRICE
     )
 
 

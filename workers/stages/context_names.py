@@ -35,11 +35,19 @@ PERSON_TITLES = (
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مستشفي مديريه كليه "
-    "معهد منتخب مجموعه غرفه نقابه محكمه"
+    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement): a name only when a proper name follows them
 # («حركة حماس»), not a definite noun («حركة الشحن»).
-_AMBIGUOUS_HEADS = frozenset({"حركه"})
+_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه"})
+# Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
+_TEAM_HEADS = frozenset({"نادي", "منتخب"})
+# Definite heads that start an organisation's name before a relation adjective («المصرف التجاري السوري»,
+# «الاتحاد اللبناني لكرة السلة»).
+_NISBA_HEADS = (
+    "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
+    "المجلس الحزب"
+)
 # Definite heads that start an organisation's name only with the word after them.
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات"
@@ -113,17 +121,32 @@ class _Window:
 
 class ContextTagger:
     """Tags names from their context. ``frequencies`` are Zipf frequencies of normalized words
-    (``marsad.search.analyzer.lexicon``); ``name_words`` are words of known names (the gazetteer's)."""
+    (``marsad.search.analyzer.lexicon``); ``name_words`` are words of known names (the gazetteer's),
+    ``place_names`` the names of known places (nationalities are made of them)."""
 
-    def __init__(self, frequencies: dict[str, float], name_words: Iterable[str], stopwords: Iterable[str]) -> None:
+    def __init__(
+        self,
+        frequencies: dict[str, float],
+        name_words: Iterable[str],
+        stopwords: Iterable[str],
+        place_names: Iterable[str] = (),
+    ) -> None:
         self._frequencies = frequencies
         self._name_words = frozenset(normalize(word) for word in name_words)
+        names = [normalize(name) for name in place_names]
+        # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
+        self._place_names = frozenset(names) | frozenset(
+            name.split()[0] for name in names if " " in name and frequencies.get(name.split()[0], 0.0) < COMMON_ZIPF
+        )
         self._titles = _words(PERSON_TITLES)
         self._heads = _words(ORGANISATION_HEADS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
-        self._triggers = self._titles | self._heads | self._settlements | self._facilities | set(_DEFINITE_HEADS)
+        self._nisba_heads = _words(_NISBA_HEADS)
+        self._triggers = (
+            self._titles | self._heads | self._settlements | self._facilities | set(_DEFINITE_HEADS) | self._nisba_heads
+        )
         # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
@@ -173,6 +196,8 @@ class ContextTagger:
         """The word without proclitics, when what remains is a trigger or a known word."""
         if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
             return word
+        if word.startswith("لل") and word[1:] in self._heads:
+            return word  # «للجنة» is ل + «اللجنة»: a definite noun, not the head «لجنة»
         for prefix in _PROCLITICS:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
@@ -196,10 +221,14 @@ class ContextTagger:
         """The name after the trigger ``tokens[0]``, whose word without proclitics is ``bare``."""
         if bare in self._titles:
             return self._person(tokens)
+        following = tokens.get(1)
         if bare in self._heads or (
-            bare in _DEFINITE_HEADS
-            and (following := tokens.get(1)) is not None
-            and following.word == _DEFINITE_HEADS[bare]
+            following is not None
+            and not following.broken
+            and (
+                (bare in _DEFINITE_HEADS and following.word == _DEFINITE_HEADS[bare])
+                or (bare in self._nisba_heads and _nisba(following.word) and following.word.startswith("ال"))
+            )
         ):
             return self._organisation(tokens, bare)
         if bare in self._settlements or bare in self._facilities:
@@ -250,24 +279,78 @@ class ContextTagger:
     def _organisation(self, tokens: _Window, head: str) -> _Span | None:
         position = 2 if head in _DEFINITE_HEADS else 1
         first = position
+        proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         token = tokens.get(position)
         if token is not None and not token.broken:
             word = token.word
-            rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
-            if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
-                position += 1
+            place = self._known_place(tokens, position)
+            if place is None and not word.startswith(("ال", "لل", "و")):
+                # «شركة نفط البصرة»: one common word, then the place the body belongs to.
+                place = self._known_place(tokens, position + 1)
+            if place is not None:
+                position, proper = place, True
+            else:
+                rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
+                if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
+                    position, proper = position + 1, True
         if head in _AMBIGUOUS_HEADS and position == first:
             return None
-        # Definite words follow, up to a title, which starts a person's mention («مجلس الوزراء الأمير …»).
-        while position - first < 4 and (token := tokens.get(position)) is not None and not token.broken:
+        # Definite words follow, «و» + definite words too («والبيئة»), up to a title, which starts a person's
+        # mention («مجلس الوزراء الأمير …»). A nationality ends the definite words («وزارة الخارجية الأوكرانية»; only
+        # a field may follow: «الاتحاد العراقي لكرة القدم», «الشركة السورية للنفط») and describes, not names, a team
+        # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
+        national = False
+        while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
-            if word.startswith(("ال", "لل")) and word not in self._enders and not self._title(word):
-                position += 1
-            else:
+            bare = word[1:] if word.startswith(("وال", "ولل")) else word
+            if not (national or bare.startswith(("ال", "لل"))) or word in self._enders or self._title(bare):
                 break
+            if national:
+                field = tokens.get(position + 1)
+                if not (
+                    word.startswith("لل")
+                    or (word.startswith("ل") and field is not None and not field.broken and field.word.startswith("ال"))
+                ):
+                    break
+                national = False
+                position += 1
+                continue
+            if self._demonym(bare):
+                if proper or head in _TEAM_HEADS:
+                    break
+                national = True
+            position += 1
+        # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص».
+        if position - first == 1 and not proper and (link := tokens.get(position)) and link.word == "في":
+            place = self._known_place(tokens, position + 1)
+            if place is not None:
+                position = place
         if position == first:
             return None
         return tokens.span(0, position, "ORG", 0)
+
+    def _known_place(self, tokens: _Window, position: int) -> int | None:
+        """Where the place the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
+        token = tokens.get(position)
+        if token is None or token.broken or not tokens.known:
+            return None
+        place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
+        if place is None or place[1] != "LOC":
+            return None
+        position += 1
+        while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
+            position += 1
+        return position
+
+    def _demonym(self, word: str) -> bool:
+        """A definite nationality: a relation adjective made of a known place name («السورية», «الكوري»)."""
+        if not _nisba(word):
+            return False
+        stem = word[2:-2] if word.endswith("يه") else word[2:-1]
+        return any(
+            form in self._place_names
+            for form in (stem, f"ال{stem}", f"{stem}يا", f"{stem}ا", f"{stem}يه", f"ال{stem}يه")
+        )
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
@@ -276,13 +359,14 @@ class ContextTagger:
         if name.word not in self._name_words and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
         facility = trigger in self._facilities
-        # «مطار أربيل الدولي»: a facility keeps one definite adjective.
+        # «مطار أربيل الدولي»: a facility keeps one definite relation adjective (not «مرفأ جبيل القديم»).
         adjective = tokens.get(2)
         if (
             facility
             and adjective is not None
             and not adjective.broken
             and adjective.word.startswith("ال")
+            and _nisba(adjective.word)
             and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
             and adjective.word not in self._enders
         ):
@@ -331,6 +415,11 @@ class ContextTagger:
                 canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
             entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
         return entities
+
+
+def _nisba(word: str) -> bool:
+    """A relation adjective («السوري», «المركزية»): ending in ي or يه after at least three letters."""
+    return len(word.removesuffix("ه")) >= 5 and word.removesuffix("ه").endswith("ي")
 
 
 def _occurrences(words: str, needles: Iterable[str], after: int) -> list[tuple[int, int]]:
