@@ -52,6 +52,12 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         # A head, one common word and a known place.
         ("افتتحت غرفة زراعة حمص معرضاً.", ("غرفة زراعة حمص", "ORG", "غرفة زراعة حمص")),
         ("بنت شركة دايتو الكورية محطة.", ("شركة دايتو", "ORG", "شركة دايتو")),
+        # Events: competitions and festivals.
+        ("تأهل المنتخب إلى نهائيات كأس أفريقيا 2025 بعد فوزه.", ("كأس أفريقيا 2025", "MISC", "كأس أفريقيا 2025")),
+        ("خسر الفريق في دوري أبطال أوروبا الأسبوع الماضي.", ("دوري أبطال أوروبا", "MISC", "دوري أبطال أوروبا")),
+        ("يتصدر الفريق الدوري الإيطالي بفارق نقطتين.", ("الدوري الإيطالي", "MISC", "الدوري الإيطالي")),
+        ("افتتحت مهرجانات جرش الدولية مساء أمس.", ("مهرجانات جرش الدولية", "MISC", "مهرجانات جرش الدولية")),
+        ("تستضيف المدينة دورة الألعاب العربية المقبلة.", ("دورة الألعاب العربية", "MISC", "دورة الألعاب العربية")),
         # A generated place that is a common word is found after a place trigger.
         ("تضررت منازل في بلدة مساكن.", ("بلدة مساكن", "LOC", "مساكن")),
         # A facility keeps a relation adjective only.
@@ -86,6 +92,8 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "تراجعت حركة الشحن في الميناء هذا الشهر.",  # «حركة» as traffic, not a movement
         "يأتي القرار في إطار خطة الحكومة لتأمين مساكن عالية الجودة.",  # common words, though places share them
         "وصل المتطوعون للجنة التحقيق أمس.",  # «للجنة» is ل + «اللجنة», not the head «لجنة»
+        "أظهر اللاعبون بطولة نادرة في الدفاع.",  # «بطولة» as heroism: nothing names an event
+        "عاد اللاعب إلى الدوري المحلي بعد غياب.",  # a league with no nationality
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

@@ -50,13 +50,21 @@ _NISBA_HEADS = (
 )
 # Definite heads that start an organisation's name only with the word after them.
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
+# Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
+# «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
+# «دورة الألعاب الآسيوية»).
+EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات"
+_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
+# «بطولة» is also heroism: an event only before a place, a proper name or a year.
+_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات"
 FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر ملعب مسجد جسر قاعده"
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
 _ENDERS = (
     "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اشار اشارت اوضح اوضحت دعا دعت ان انه انها الذي التي الذين يوم اليوم "
     "امس غدا خلال بعد قبل مع عن الي علي في من حتي منذ عند لدي بين اثناء ايضا كما وقال وقالت واكد واضاف كان كانت "
-    "السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه صباح مساء عبر ضد نحو وفق حول امام لقد قد لم لن ما"
+    "السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه صباح مساء عبر ضد نحو وفق حول امام لقد قد لم لن ما "
+    "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري"
 )
 COMMON_ZIPF = 5.0  # a word this frequent is a common word, unless it is a known name word
 RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a proper name
@@ -144,8 +152,16 @@ class ContextTagger:
         self._facilities = _words(FACILITY_TRIGGERS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         self._nisba_heads = _words(_NISBA_HEADS)
+        self._events = _words(EVENT_HEADS)
         self._triggers = (
-            self._titles | self._heads | self._settlements | self._facilities | set(_DEFINITE_HEADS) | self._nisba_heads
+            self._titles
+            | self._heads
+            | self._settlements
+            | self._facilities
+            | set(_DEFINITE_HEADS)
+            | self._nisba_heads
+            | self._events
+            | _DEFINITE_EVENT_HEADS
         )
         # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
         self._automaton = ahocorasick.Automaton()
@@ -233,6 +249,8 @@ class ContextTagger:
             return self._organisation(tokens, bare)
         if bare in self._settlements or bare in self._facilities:
             return self._place(tokens, bare)
+        if bare in self._events or bare in _DEFINITE_EVENT_HEADS:
+            return self._event(tokens, bare)
         return None
 
     def _person(self, tokens: _Window) -> _Span | None:
@@ -329,6 +347,53 @@ class ContextTagger:
             return None
         return tokens.span(0, position, "ORG", 0)
 
+    def _event(self, tokens: _Window, head: str) -> _Span | None:
+        position = 1
+        named = False  # a place, a proper name or a year names the event
+        if head in _DEFINITE_EVENT_HEADS:
+            # «الدوري الإسباني»: a nationality; «دورة الألعاب الآسيوية»: a definite word and a relation adjective.
+            first, second = tokens.get(1), tokens.get(2)
+            if head == "الدوري":
+                if first is None or first.broken or not self._demonym(first.word):
+                    return None
+            elif not (
+                first is not None
+                and second is not None
+                and not (first.broken or second.broken)
+                and first.word.startswith("ال")
+                and second.word.startswith("ال")
+                and _nisba(second.word)
+            ):
+                return None
+        elif (champions := tokens.get(1)) is not None and champions.word == "ابطال" and not champions.broken:
+            position = 2  # «دوري أبطال آسيا»
+        while position < 6 and (token := tokens.get(position)) is not None and not token.broken:
+            word = token.word
+            place = self._known_place(tokens, position)
+            if named and not (word.startswith("لل") or (word.startswith("ال") and _nisba(word)) or _year(word)):
+                break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
+            if place is not None:
+                position, named = place, True
+            elif _year(word):
+                position, named = position + 1, True
+                break
+            elif (
+                word.startswith(("ال", "لل"))
+                and word not in self._enders
+                and not self._title(word)
+                and word not in self._triggers
+            ):
+                position += 1
+            elif word.startswith("ل") and (field := tokens.get(position + 1)) and field.word.startswith("ال"):
+                position += 2  # «كأس العالم لكرة السلة»
+            elif position == 1 and self._name_word(token) and self._frequencies.get(word, 0.0) < RARE_ZIPF:
+                position, named = position + 1, True  # «دوري روشن»
+            else:
+                break
+        if position == 1 or (head in _AMBIGUOUS_EVENT_HEADS and not named):
+            return None
+        return tokens.span(0, position, "MISC", 0)
+
     def _known_place(self, tokens: _Window, position: int) -> int | None:
         """Where the place the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
         token = tokens.get(position)
@@ -349,7 +414,7 @@ class ContextTagger:
         stem = word[2:-2] if word.endswith("يه") else word[2:-1]
         return any(
             form in self._place_names
-            for form in (stem, f"ال{stem}", f"{stem}يا", f"{stem}ا", f"{stem}يه", f"ال{stem}يه")
+            for form in (stem, f"ال{stem}", f"{stem}يا", f"{stem}ا", f"{stem}يه", f"ال{stem}يه", f"{stem[:-1]}ا")
         )
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
@@ -415,6 +480,10 @@ class ContextTagger:
                 canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
             entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
         return entities
+
+
+def _year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit()
 
 
 def _nisba(word: str) -> bool:
