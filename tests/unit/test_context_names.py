@@ -52,6 +52,11 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         # A head, one common word and a known place.
         ("افتتحت غرفة زراعة حمص معرضاً.", ("غرفة زراعة حمص", "ORG", "غرفة زراعة حمص")),
         ("بنت شركة دايتو الكورية محطة.", ("شركة دايتو", "ORG", "شركة دايتو")),
+        # A nationality before a foreign name, and more roles.
+        ("وسجل الفرنسي أنطوان غريزمان هدفاً.", ("أنطوان غريزمان", "PER", "أنطوان غريزمان")),
+        ("وقال صانع الألعاب رامي حداد إن الفوز مستحق.", ("رامي حداد", "PER", "رامي حداد")),
+        ("وحذر خبير الطاقة سمير قصار من الأزمة.", ("سمير قصار", "PER", "سمير قصار")),
+        ("وقال رئيس مجلس إدارة المصرف فادي عبود إن الأرباح زادت.", ("فادي عبود", "PER", "فادي عبود")),
         # Events: competitions and festivals.
         ("تأهل المنتخب إلى نهائيات كأس أفريقيا 2025 بعد فوزه.", ("كأس أفريقيا 2025", "MISC", "كأس أفريقيا 2025")),
         ("خسر الفريق في دوري أبطال أوروبا الأسبوع الماضي.", ("دوري أبطال أوروبا", "MISC", "دوري أبطال أوروبا")),
@@ -94,6 +99,8 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "وصل المتطوعون للجنة التحقيق أمس.",  # «للجنة» is ل + «اللجنة», not the head «لجنة»
         "أظهر اللاعبون بطولة نادرة في الدفاع.",  # «بطولة» as heroism: nothing names an event
         "عاد اللاعب إلى الدوري المحلي بعد غياب.",  # a league with no nationality
+        "أطلقت الحكومة اللبنانية مناقصة دولية جديدة.",  # a feminine nationality is an adjective
+        "دعا الجانب الأمريكي وتشجيع الحوار.",  # a nationality, then no name
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

@@ -29,7 +29,7 @@ PERSON_TITLES = (
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
     "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
-    "المحقق"
+    "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
@@ -143,8 +143,9 @@ class ContextTagger:
         self._name_words = frozenset(normalize(word) for word in name_words)
         names = [normalize(name) for name in place_names]
         # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
-        self._place_names = frozenset(names) | frozenset(
-            name.split()[0] for name in names if " " in name and frequencies.get(name.split()[0], 0.0) < COMMON_ZIPF
+        self._nationalities = _nationalities(
+            [name for name in names if " " not in name]
+            + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
         self._titles = _words(PERSON_TITLES)
         self._heads = _words(ORGANISATION_HEADS)
@@ -168,6 +169,10 @@ class ContextTagger:
         for trigger in self._triggers:
             for prefix in ("", *_PROCLITICS):
                 self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
+        # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
+        for nationality in self._nationalities:
+            if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
+                self._automaton.add_word(f" {nationality} ", len(nationality))
         self._automaton.make_automaton()
 
     def tag(self, body: NormalizedText, known: Sequence[Entity] = ()) -> list[Entity]:
@@ -184,7 +189,7 @@ class ContextTagger:
                 continue
             token = self.token(body, start, end)
             bare = self._bare(token.word)
-            if bare not in self._triggers:
+            if bare not in self._triggers and bare not in self._nationalities:
                 continue
             span = self._at(_Window(self, body, token, starts), bare)
             if span is not None:
@@ -237,6 +242,8 @@ class ContextTagger:
         """The name after the trigger ``tokens[0]``, whose word without proclitics is ``bare``."""
         if bare in self._titles:
             return self._person(tokens)
+        if bare in self._nationalities:
+            return self._person(tokens, after_nationality=True)
         following = tokens.get(1)
         if bare in self._heads or (
             following is not None
@@ -253,11 +260,15 @@ class ContextTagger:
             return self._event(tokens, bare)
         return None
 
-    def _person(self, tokens: _Window) -> _Span | None:
+    def _person(self, tokens: _Window, after_nationality: bool = False) -> _Span | None:
+        """A person after a title, or after a nationality («الإيطالي سيموني إنزاغي»): then the name follows at once
+        and its words are rare ones or known name words (a nationality is more often an adjective: «الوفد الروسي»)."""
         position = 1
         # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
         # the gazetteer knows (محافظ حمص): at most four words, then the name.
-        while position <= 4 and (token := tokens.get(position)) is not None and not token.broken:
+        while (
+            not after_nationality and position <= 4 and (token := tokens.get(position)) is not None and not token.broken
+        ):
             place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
             if place is not None and place[1] != "PER":
                 position += 1
@@ -267,6 +278,15 @@ class ContextTagger:
                 position += 1
             elif token.word in self._heads and (body := tokens.get(position + 1)) and body.word.startswith("ال"):
                 position += 2  # «رئيس مجلس المدينة …»: a body with its definite name
+            elif (
+                token.word in self._heads
+                and (body := tokens.get(position + 1))
+                and (owner := tokens.get(position + 2))
+                and owner.word.startswith("ال")
+                and not body.word.startswith("ال")
+                and self._frequencies.get(body.word, 0.0) >= COMMON_ZIPF
+            ):
+                position += 3  # «رئيس مجلس إدارة الشركة …»
             elif token.word == "في" and (place_word := tokens.get(position + 1)) and place_word.word.startswith("ال"):
                 position += 2  # «مدير الحراج في المحافظة …»
             else:
@@ -278,6 +298,8 @@ class ContextTagger:
                 return None
         while (token := tokens.get(position)) is not None and self._name_word(token):
             word, count = token.word, position - start
+            if after_nationality and not self._foreign_name_word(word, count == 0):
+                break
             after_link = count > 0 and tokens[position - 1].word in _NAME_LINKS
             if count == 0 and word.startswith(("ال", "وال")):
                 break  # a given name does not take the article
@@ -292,7 +314,20 @@ class ContextTagger:
             position -= 1  # a name does not end with «بن» or «عبد»
         if position == start:
             return None
+        if after_nationality and position - start == 1 and tokens[start].word not in self._name_words:
+            return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
+
+    def _foreign_name_word(self, word: str, first: bool) -> bool:
+        """A word that may be part of a name after a nationality: a known name word, or a word that is not common,
+        has no pronoun after it («عملياتها») and, first in the name, no proclitic before it («وتشجيع»)."""
+        if word in self._name_words:
+            return True
+        return (
+            self._frequencies.get(word, 0.0) < COMMON_ZIPF
+            and not word.endswith(("ها", "هم"))
+            and not (first and word.startswith(("و", "ف", "ب", "ل", "ك")))
+        )
 
     def _organisation(self, tokens: _Window, head: str) -> _Span | None:
         position = 2 if head in _DEFINITE_HEADS else 1
@@ -333,7 +368,7 @@ class ContextTagger:
                 national = False
                 position += 1
                 continue
-            if self._demonym(bare):
+            if bare in self._nationalities:
                 if proper or head in _TEAM_HEADS:
                     break
                 national = True
@@ -354,7 +389,7 @@ class ContextTagger:
             # «الدوري الإسباني»: a nationality; «دورة الألعاب الآسيوية»: a definite word and a relation adjective.
             first, second = tokens.get(1), tokens.get(2)
             if head == "الدوري":
-                if first is None or first.broken or not self._demonym(first.word):
+                if first is None or first.broken or first.word not in self._nationalities:
                     return None
             elif not (
                 first is not None
@@ -406,16 +441,6 @@ class ContextTagger:
         while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
             position += 1
         return position
-
-    def _demonym(self, word: str) -> bool:
-        """A definite nationality: a relation adjective made of a known place name («السورية», «الكوري»)."""
-        if not _nisba(word):
-            return False
-        stem = word[2:-2] if word.endswith("يه") else word[2:-1]
-        return any(
-            form in self._place_names
-            for form in (stem, f"ال{stem}", f"{stem}يا", f"{stem}ا", f"{stem}يه", f"ال{stem}يه", f"{stem[:-1]}ا")
-        )
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
@@ -480,6 +505,21 @@ class ContextTagger:
                 canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
             entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
         return entities
+
+
+def _nationalities(places: Iterable[str]) -> frozenset[str]:
+    """The definite nationalities made of one-word place names: «سوريا» → «السوري», «السورية» (normalized «السوريه»);
+    «البرازيل» → «البرازيلي»; «آسيا» → «الآسيوي»; «السعودية» → «السعودي»."""
+    found: set[str] = set()
+    for place in places:
+        base = place.removeprefix("ال")
+        stems = {base}
+        if base.endswith(("يا", "يه")):
+            stems.add(base[:-2])
+        if base.endswith("ا"):
+            stems.update((base[:-1], f"{base[:-1]}و"))
+        found.update(f"ال{stem}{ending}" for stem in stems if len(stem) >= 2 for ending in ("ي", "يه"))
+    return frozenset(found)
 
 
 def _year(word: str) -> bool:
