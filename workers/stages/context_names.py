@@ -57,8 +57,10 @@ EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرج
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
 # «بطولة» is also heroism: an event only before a place, a proper name or a year.
 _AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله"})
-SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات"
-FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر ملعب مسجد جسر قاعده"
+SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
+FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده"
+# First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
+_COMPOUND_PLACE_WORDS = frozenset({"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
 _ENDERS = (
     "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اشار اشارت اوضح اوضحت دعا دعت ان انه انها الذي التي الذين يوم اليوم "
@@ -143,6 +145,7 @@ class ContextTagger:
         self._name_words = frozenset(normalize(word) for word in name_words)
         names = [normalize(name) for name in place_names]
         # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
+        self._places = frozenset(name for name in names if " " not in name)
         self._nationalities = _nationalities(
             [name for name in names if " " not in name]
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
@@ -446,9 +449,16 @@ class ContextTagger:
         name = tokens.get(1)
         if name is None or not self._name_word(name):
             return None
-        if name.word not in self._name_words and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
+        compound = name.word in _COMPOUND_PLACE_WORDS
+        # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name.
+        if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
         facility = trigger in self._facilities
+        if compound:
+            rest = tokens.get(2)
+            if rest is None or rest.broken or rest.word in self._enders or rest.word in self._triggers:
+                return None
+            return tokens.span(0, 3, "LOC", 0 if facility else 1)
         # «مطار أربيل الدولي»: a facility keeps one definite relation adjective (not «مرفأ جبيل القديم»).
         adjective = tokens.get(2)
         if (
