@@ -6,8 +6,10 @@ Three kinds of context, read on the normalized words of a body:
 - the head of an organisation's name: «وزارة»، «مصرف»، «هيئة»، «الهيئة العامة»، «نادي»، «اتحاد»، «جامعة»،
   «شركة» … and what follows it: definite words («وزارة النقل السورية»), or one rare word and its definite
   adjectives («مصرف سورية المركزي»);
-- a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء») whose name follows (part of the
-  mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر») that is part of both.
+- a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ملعب») whose name follows (part of
+  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر») that is part of both;
+- a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
+- the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
 A person found so is also recognised later in the same body by the same name or its last word alone.
 Everything stops at punctuation and at stop words. The gazetteer's entities win over these (``merge``).
 """
@@ -144,10 +146,10 @@ class ContextTagger:
         self._frequencies = frequencies
         self._name_words = frozenset(normalize(word) for word in name_words)
         names = [normalize(name) for name in place_names]
-        # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
         self._places = frozenset(name for name in names if " " not in name)
+        # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
         self._nationalities = _nationalities(
-            [name for name in names if " " not in name]
+            [*self._places]
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
         self._titles = _words(PERSON_TITLES)
@@ -407,10 +409,9 @@ class ContextTagger:
             position = 2  # «دوري أبطال آسيا»
         while position < 6 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
-            place = self._known_place(tokens, position)
             if named and not (word.startswith("لل") or (word.startswith("ال") and _nisba(word)) or _year(word)):
                 break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
-            if place is not None:
+            if (place := self._known_place(tokens, position)) is not None:
                 position, named = place, True
             elif _year(word):
                 position, named = position + 1, True
