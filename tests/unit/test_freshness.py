@@ -109,3 +109,19 @@ def test_lag_is_what_was_appended_after_the_last_processed_record() -> None:
     assert sample("marsad_consumer_lag_records", topic="articles.prepared", partition="0") == 30
     lag.forget([prepared])
     assert sample("marsad_consumer_lag_records", topic="articles.prepared", partition="0") is None
+
+
+def test_a_partition_revoked_while_its_end_offset_is_fetched_is_not_reported() -> None:
+    raw0, raw1 = TP("articles.raw", 0), TP("articles.raw", 1)
+    lag = ConsumerLag()
+    lag.processed(raw0, 9)
+    lag.processed(raw1, 9)
+
+    class Rebalancing(FakeConsumer):
+        async def highwaters(self, *partitions: TP) -> Mapping[TP, int]:
+            lag.forget([raw1])  # the rebalance runs while the end offsets are on their way
+            return await super().highwaters(*partitions)
+
+    asyncio.run(lag.report(Rebalancing({raw0: 15, raw1: 15})))  # type: ignore[arg-type]
+    assert sample("marsad_consumer_lag_records", topic="articles.raw", partition="0") == 5
+    assert sample("marsad_consumer_lag_records", topic="articles.raw", partition="1") is None

@@ -34,6 +34,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar, cast
 
+import datasketch  # noqa: F401  loaded at start rather than by the first decided batch (dedup.py imports it late)
 import faust
 import mode
 import orjson
@@ -220,6 +221,8 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         producer_max_request_size=settings.kafka_max_message_bytes + 64 * 1024,
         # Per partition and fetch; the 1 MB default (~65 prepared articles) starved the decide agent's batches.
         consumer_max_fetch_size=8 * 1024 * 1024,
+        # Events waiting per partition: two full batches (Faust's 4096 held ~60 MB of prepared articles).
+        stream_buffer_maxsize=2 * settings.bulk_max_docs,
         consumer_auto_offset_reset="earliest",
         topic_replication_factor=1,
         # Faust would wait for every unacked event before a stop or a rebalance; a batch retrying against an

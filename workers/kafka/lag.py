@@ -28,4 +28,6 @@ class ConsumerLag:
         if not tps:
             return
         for tp, end in (await consumer.highwaters(*tps)).items():
-            metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, end - self._next[tp]))
+            # A rebalance may have revoked the partition (``forget``) while the end offsets were fetched.
+            if (next_offset := self._next.get(tp)) is not None:
+                metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, end - next_offset))
