@@ -95,3 +95,27 @@ def test_offsets_always_slice_the_body(parts: list[tuple[str, str, str, str]]) -
     entities = tagger.tag(NormalizedText.of(body))
     assert all(body[e.start : e.end] == e.text for e in entities)
     assert all(a.end <= b.start for a, b in itertools.pairwise(entities))
+
+
+def test_generated_places_hold_no_common_word_alone() -> None:
+    """scripts/generate-data leaves out a one-word place name that is mostly a common word («إطار», «مساكن»): what
+    it wrote must not hold one the lexicon counts as frequent."""
+    from marsad.workers.stages.lexicon import frequencies
+    from marsad.workers.stages.normalize import normalize
+
+    known, canonicals = frequencies(), _generated_canonicals()
+    generated = [e for e in load_gazetteer(GAZETTEER) if e.canonical in canonicals]
+    one_word = [form for e in generated for form in (e.canonical, *e.aliases) if " " not in form]
+    assert one_word
+    assert [form for form in one_word if known.get(normalize(form), 0.0) >= 4.0] == []
+
+
+def test_a_common_word_is_no_generated_place(tagger: GazetteerTagger) -> None:
+    assert tag(tagger, "يأتي ذلك في إطار خطة لبناء مساكن عالية الجودة.") == []
+
+
+def _generated_canonicals() -> set[str]:
+    import yaml
+
+    loaded = yaml.safe_load((GAZETTEER / "generated-places.yaml").read_text(encoding="utf-8"))
+    return {entry["canonical"] for entry in loaded["entities"]}
