@@ -6,11 +6,13 @@ import itertools
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerError, GazetteerTagger, load_gazetteer
-from marsad.workers.stages.normalize import NormalizedText
+from marsad.workers.stages.lexicon import frequencies
+from marsad.workers.stages.normalize import NormalizedText, normalize
 
 pytestmark = pytest.mark.unit
 
@@ -100,9 +102,6 @@ def test_offsets_always_slice_the_body(parts: list[tuple[str, str, str, str]]) -
 def test_generated_places_hold_no_common_word_alone() -> None:
     """scripts/generate-data leaves out a one-word place name that is mostly a common word («إطار», «مساكن»): what
     it wrote must not hold one the lexicon counts as frequent."""
-    from marsad.workers.stages.lexicon import frequencies
-    from marsad.workers.stages.normalize import normalize
-
     known, canonicals = frequencies(), _generated_canonicals()
     generated = [e for e in load_gazetteer(GAZETTEER) if e.canonical in canonicals]
     one_word = [form for e in generated for form in (e.canonical, *e.aliases) if " " not in form]
@@ -115,7 +114,5 @@ def test_a_common_word_is_no_generated_place(tagger: GazetteerTagger) -> None:
 
 
 def _generated_canonicals() -> set[str]:
-    import yaml
-
     loaded = yaml.safe_load((GAZETTEER / "generated-places.yaml").read_text(encoding="utf-8"))
     return {entry["canonical"] for entry in loaded["entities"]}
