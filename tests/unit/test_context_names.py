@@ -111,6 +111,12 @@ def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> 
     assert [e for e in entities(tag, sentence) if e[1] != "LOC" or e[0] != "الغابة"] == []
 
 
+def test_and_does_not_join_two_known_bodies(tag: Tagger) -> None:
+    found = entities(tag, "طالب الوفد مجلس الأمن والأمم المتحدة برفع العقوبات.")
+    assert ("مجلس الأمن والأمم المتحدة", "ORG", "مجلس الأمن والأمم المتحدة") not in found
+    assert {canonical for _, kind, canonical in found if kind == "ORG"} >= {"الأمم المتحدة"}
+
+
 def test_the_gazetteer_canonical_wins_inside_a_title_context(tag: Tagger) -> None:
     found = entities(tag, "استقبل الرئيس الروسي فلاديمير بوتين ضيفه.")
     assert found == [("فلاديمير بوتين", "PER", "فلاديمير بوتين")]

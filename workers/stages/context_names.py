@@ -363,6 +363,8 @@ class ContextTagger:
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
             if not (national or bare.startswith(("ال", "لل"))) or word in self._enders or self._title(bare):
                 break
+            if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
+                break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
             if national:
                 field = tokens.get(position + 1)
                 if not (
