@@ -63,9 +63,11 @@ def load(directory: Path = EVAL_DIR, only: Collection[str] | None = None) -> Eva
         for duplicate in group["duplicates"]
         if duplicate in kept and group["original"] in kept
     }
+    # A query about none of the kept articles says nothing of a subset (and each costs a search).
     queries = [
-        Query(q["query"], q["kind"], tuple(doc_id for doc_id in q["expect"] if doc_id in kept))
+        Query(q["query"], q["kind"], expect)
         for q in labels.get("queries") or []
+        if (expect := tuple(doc_id for doc_id in q["expect"] if doc_id in kept))
     ]
     return EvalSet(directory, articles, entities, alerts, pairs, queries, directory / "rules.yaml", ids)
 
