@@ -192,6 +192,8 @@ class ContextTagger:
             start = end - length
             if start < resume:
                 continue
+            if body.words[start:end] in self._nationalities and not self._may_follow_nationality(body.words, end):
+                continue  # the common case («الجيش السوري»), told from the next word alone
             token = self.token(body, start, end)
             bare = self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities:
@@ -322,6 +324,17 @@ class ContextTagger:
         if after_nationality and position - start == 1 and tokens[start].word not in self._name_words:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
+
+    def _may_follow_nationality(self, words: str, end: int) -> bool:
+        """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
+        stop = words.find(" ", end + 1)
+        following = words[end + 1 : stop if stop >= 0 else len(words)]
+        return (
+            bool(following)
+            and not following.startswith("ال")
+            and following not in self._enders
+            and self._foreign_name_word(following, True)
+        )
 
     def _foreign_name_word(self, word: str, first: bool) -> bool:
         """A word that may be part of a name after a nationality: a known name word, or a word that is not common,
