@@ -100,12 +100,19 @@ def test_alerts_follow_a_cursor(service: Service, client: TestClient) -> None:
     assert client.get("/api/alerts", params={"since": "not-a-cursor"}).status_code == 400
 
 
+def next_event(lines: Iterator[str]) -> dict[str, str]:
+    """The next server-sent event's fields; comment lines (the server's keep-alive pings) are skipped."""
+    while True:
+        fields = dict(line.split(": ", 1) for line in iter(lambda: next(lines), "") if not line.startswith(":"))
+        if fields:
+            return fields
+
+
 def test_alert_stream_sends_the_latest_alerts(client: TestClient) -> None:
     with client.stream("GET", "/api/alerts/stream") as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = response.iter_lines()
-        first = dict(line.split(": ", 1) for line in iter(lambda: next(lines), ""))
-        second = dict(line.split(": ", 1) for line in iter(lambda: next(lines), ""))
+        first, second = next_event(lines), next_event(lines)
     assert first["event"] == second["event"] == "alert"
     assert [json.loads(event["data"])["doc_id"] for event in (first, second)] == ["port-original", "storm"]
     assert "id" not in first and second["id"]  # one cursor per batch, after its last alert
