@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sse_starlette.sse import AppStatus
 
 from marsad.runner import Service
 from tests.http_support import LIVE_ARTICLE, OTHER_ARTICLES, STORY_ARTICLES, jsonl, make_service
@@ -102,13 +103,21 @@ def test_alerts_follow_a_cursor(service: Service, client: TestClient) -> None:
 
 def next_event(lines: Iterator[str]) -> dict[str, str]:
     """The next server-sent event's fields; comment lines (the server's keep-alive pings) are skipped."""
-    while True:
-        fields = dict(line.split(": ", 1) for line in iter(lambda: next(lines), "") if not line.startswith(":"))
-        if fields:
+    fields: dict[str, str] = {}
+    for line in lines:
+        if line:
+            if not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+        elif fields:
             return fields
+    raise AssertionError(f"the stream ended before a complete event (read so far: {fields})")
 
 
 def test_alert_stream_sends_the_latest_alerts(client: TestClient) -> None:
+    # sse-starlette ends every stream once it has seen a uvicorn server of this process shut down (a class
+    # flag); other tests run and stop servers in this process, `marsad run` runs one.
+    AppStatus.should_exit = False
     with client.stream("GET", "/api/alerts/stream") as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = response.iter_lines()
