@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, helpers
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from marsad.topics.definitions import TopicSpec
@@ -200,7 +200,8 @@ def es_alerts(deployment: Deployment) -> list[dict[str, Any]]:
     if not client.indices.exists(index=index):
         return []
     client.indices.refresh(index=index)
-    return [hit["_source"] for hit in client.search(index=index, size=1000)["hits"]["hits"]]
+    # scan, not one page of search: a reliability scenario stores over a thousand alerts
+    return [hit["_source"] for hit in helpers.scan(client, index=index, query={"sort": ["_doc"]}, preserve_order=True)]
 
 
 def topic_messages(deployment: Deployment, spec: TopicSpec) -> list[tuple[bytes | None, bytes]]:

@@ -29,6 +29,7 @@ from distributed_support import (
     REPO,
     Deployment,
     Worker,
+    es_alerts,
     free_port,
     group_caught_up,
     topic_messages,
@@ -183,15 +184,6 @@ def indexed_ids(deployment: Deployment) -> set[str]:
     return {hit["_id"] for hit in helpers.scan(client, index=index, _source=False)}
 
 
-def stored_alerts(deployment: Deployment) -> list[dict[str, Any]]:
-    client = deployment.es()
-    index = f"{deployment.name}-news-alerts"
-    if not client.indices.exists(index=index):
-        return []
-    client.indices.refresh(index=index)
-    return [hit["_source"] for hit in helpers.scan(client, index=index)]
-
-
 def environment(deployment: Deployment) -> dict[str, str]:
     return {**os.environ, **deployment.env, "MARSAD_HTTP_PORT": str(free_port())}
 
@@ -215,7 +207,7 @@ def measure(
 
     def complete() -> bool:
         return ids <= indexed_ids(deployment) and expected <= {
-            (a["rule"], a["doc_id"]) for a in stored_alerts(deployment)
+            (a["rule"], a["doc_id"]) for a in es_alerts(deployment)
         }
 
     try:
@@ -228,7 +220,7 @@ def measure(
     except AssertionError as error:
         note = f"{note}; {error}".strip("; ")
     documents = indexed_ids(deployment)
-    stored = {(alert["rule"], alert["doc_id"]) for alert in stored_alerts(deployment)}
+    stored = {(alert["rule"], alert["doc_id"]) for alert in es_alerts(deployment)}
     published = Counter(
         (alert["rule"], alert["doc_id"]) for alert in (json.loads(v) for _, v in topic_messages(deployment, ALERTS))
     )
