@@ -97,6 +97,33 @@ def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dic
     return table
 
 
+def entity_errors(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """What the entity scores count against marsad, one row per mention: ``missed`` (a gold mention no
+    prediction matches) and ``false`` (a scored prediction matching no gold mention), with the text."""
+    rows: list[dict[str, str]] = []
+    for document in documents:
+        doc_id = document["id"]
+        if doc_id not in evalset.entities:
+            continue
+        body = document["body"]
+        gold = gold_mentions(body, doc_id, evalset.entities[doc_id])
+        predicted = [
+            _Mention(doc_id, e["start"], e["end"], e["type"], normalize(e["canonical"]))
+            for e in document.get("entities") or []
+        ]
+        for m in gold:
+            if not any(_matches(m, q) for q in predicted):
+                rows.append({"kind": "missed", "type": m.type, "doc": doc_id, "text": body[m.start : m.end]})
+        for q in predicted:
+            if any(_matches(m, q) for m in gold):
+                continue
+            if any(m.start <= q.start and q.end <= m.end for m in gold):
+                continue
+            text = body[q.start : q.end]
+            rows.append({"kind": "false", "type": q.type, "doc": doc_id, "text": f"{text} → {q.canonical}"})
+    return rows
+
+
 def _pr(gold: set[tuple[str, str]], predicted: set[tuple[str, str]]) -> dict[str, float]:
     right = len(gold & predicted)
     return {
@@ -134,7 +161,7 @@ def score_search(evalset: EvalSet, search: Callable[[str, int], list[str]]) -> d
 def score(evalset: EvalSet, output: SystemOutput) -> dict[str, Any]:
     kept = set(evalset.ids)
     documents = [d for d in output.documents if d["id"] in kept]
-    alerts = {(str(a["rule"]), str(a["doc_id"])) for a in output.alerts}
+    alerts = {(str(a["rule"]), str(a["doc_id"])) for a in output.alerts if str(a["doc_id"]) in kept}
     pairs = {(str(d["id"]), str(d["duplicate_of"])) for d in documents if d.get("duplicate_of")}
     return {
         "documents": len(documents),
@@ -142,4 +169,5 @@ def score(evalset: EvalSet, output: SystemOutput) -> dict[str, Any]:
         "alerts": _pr(evalset.alerts, alerts),
         "dedup": _pr(evalset.duplicate_pairs, pairs),
         "search": score_search(evalset, output.search),
+        "entity_errors": entity_errors(evalset, documents),
     }

@@ -11,15 +11,16 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from evaluation.dataset import ENTITY_TYPES, load, raw_labels  # noqa: E402
+from evaluation.dataset import ENTITY_TYPES, EVAL_DIR, HELDOUT_DIR, load, raw_labels, split_ids  # noqa: E402
 
 pytestmark = pytest.mark.unit
 
 
-def test_labels_refer_to_articles_and_texts_occur_in_bodies() -> None:
+@pytest.mark.parametrize("part", [EVAL_DIR, EVAL_DIR / HELDOUT_DIR], ids=["dev", "heldout"])
+def test_labels_refer_to_articles_and_texts_occur_in_bodies(part: Path) -> None:
     evalset = load()
     bodies = {article["id"]: article["body"] for article in evalset.articles}
-    labels = raw_labels()
+    labels = raw_labels(part)
     assert len(bodies) == len(evalset.articles), "duplicate article ids"
     assert set(labels["articles"]) <= set(bodies)
     for doc_id, entry in labels["articles"].items():
@@ -32,6 +33,18 @@ def test_labels_refer_to_articles_and_texts_occur_in_bodies() -> None:
     for query in labels["queries"]:
         assert query["kind"] in ("plain", "variant", "false_friend"), query
         assert set(query["expect"]) <= set(bodies), query
+
+
+def test_splits_are_disjoint_and_labels_stay_in_their_split() -> None:
+    evalset = load()
+    dev, heldout = set(split_ids(evalset, "dev")), set(split_ids(evalset, "heldout"))
+    assert len(heldout) >= 15
+    assert not dev & heldout
+    assert dev | heldout == set(evalset.ids)
+    for part, ids in ((EVAL_DIR, dev), (EVAL_DIR / HELDOUT_DIR, heldout)):
+        labels = raw_labels(part)
+        assert set(labels["articles"]) <= ids
+        assert all(set(query["expect"]) <= ids for query in labels["queries"])
 
 
 def test_set_is_large_enough() -> None:
@@ -58,13 +71,20 @@ def test_alerts_are_credited_to_originals_and_rules_exist() -> None:
 def test_harness_runs_end_to_end_on_a_subset() -> None:
     from evaluation.__main__ import evaluate
 
-    subset = {"sy-01", "sy-01-r1", "sy-02", "sy-05", "lb-04"}
+    subset = {"sy-01", "sy-01-r1", "sy-02", "sy-05", "lb-04", "ho-sd-01", "ho-sd-01-r1"}
     evalset = load(only=subset)
-    assert len(evalset.articles) == 5
+    assert len(evalset.articles) == 7
     results = evaluate(evalset, distributed=False)
-    embedded = results["embedded"]
-    assert embedded["documents"] == 5
-    numbers = [row[key] for row in embedded["entities"].values() for key in ("precision", "recall")]
-    numbers += [embedded[part][key] for part in ("alerts", "dedup") for key in ("precision", "recall")]
-    numbers += [embedded["search"]["plain_recall"], embedded["search"]["variant_recall"]]
-    assert all(0.0 <= value <= 1.0 for value in numbers)
+    assert set(results["embedded"]) == {"dev", "heldout", "all"}
+    assert results["embedded"]["dev"]["documents"] == 5
+    assert results["embedded"]["heldout"]["documents"] == 2
+    for scores in results["embedded"].values():
+        numbers = [row[key] for row in scores["entities"].values() for key in ("precision", "recall")]
+        numbers += [scores[part][key] for part in ("alerts", "dedup") for key in ("precision", "recall")]
+        numbers += [scores["search"]["plain_recall"], scores["search"]["variant_recall"]]
+        assert all(0.0 <= value <= 1.0 for value in numbers)
+    whole, dev = results["embedded"]["all"], results["embedded"]["dev"]
+    assert (
+        whole["entities"]["all"]["gold"]
+        == dev["entities"]["all"]["gold"] + results["embedded"]["heldout"]["entities"]["all"]["gold"]
+    )
