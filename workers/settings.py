@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     index_prefix: str = ""
     bulk_max_docs: int = 500
     bulk_max_bytes: int = 5_000_000
+    # Bulk requests a batch's documents are split into, sent at once: Elasticsearch indexes one request into a
+    # shard on one thread, so a single stream leaves the node's other cores idle.
+    bulk_streams: int = 2
     # Longest wait for a batch to fill: each agent adds up to this to latency. Under load batches fill anyway
     # while the previous one is being processed.
     bulk_max_seconds: float = 0.02

@@ -399,11 +399,11 @@ from marsad.workers.settings import get_settings
 written = writer.ElasticWriter.write
 calls = []
 
-async def write(self, actions):
+async def write(self, actions, concurrent=False):
     calls.append(1)
     if len(calls) == 2:  # the first batch's topics are out, its alerts not yet stored
         raise RuntimeError("injected failure in the commit sequence")
-    return await written(self, actions)
+    return await written(self, actions, concurrent)
 
 writer.ElasticWriter.write = write
 run_worker(get_settings())

@@ -437,7 +437,7 @@ class Published:
 
 
 class NoRefusals:
-    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
+    async def write(self, actions: list[dict[str, Any]], concurrent: bool = False) -> list[Refused]:
         return []
 
 

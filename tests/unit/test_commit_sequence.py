@@ -57,7 +57,7 @@ class FakeElastic(ElasticWriter):
     def index(self, name: str) -> dict[str, dict[str, Any]]:
         return self.indices.setdefault(name, {})
 
-    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
+    async def write(self, actions: list[dict[str, Any]], concurrent: bool = False) -> list[Refused]:
         names = sorted({action["_index"] for action in actions})
         self.calls.append("elastic:" + ",".join(names))
         if self.crash_on in names:

@@ -121,6 +121,7 @@ class ElasticWriter:
         self.names = IndexNames.for_prefix(settings.index_prefix)
         self._chunk_docs = settings.bulk_max_docs
         self._chunk_bytes = settings.bulk_max_bytes
+        self._streams = settings.bulk_streams
         self._retry_initial = settings.bulk_retry_initial_seconds
         self._retry_max = settings.bulk_retry_max_seconds
         self._spellings = build_expander(settings).spellings
@@ -223,8 +224,8 @@ class ElasticWriter:
     # Writes ---------------------------------------------------------------------------------------
 
     def document_actions(self, processed: Iterable[Processed], batch: str) -> list[dict[str, Any]]:
-        """Each new document with its dedup state, written by ``batch``, then the stored documents its decision
-        moved to another story (replays write nothing)."""
+        """Each new document with its dedup state, written by ``batch`` (replays write nothing). Their ids are
+        distinct, so they may be written in any order (``write(..., concurrent=True)``)."""
         actions: list[dict[str, Any]] = []
         for item in processed:
             if item.replay:
@@ -244,11 +245,17 @@ class ElasticWriter:
                     "_source": search_source(item.document, self._spellings) | {DEDUP_FIELD: state},
                 }
             )
-            actions.extend(
-                _update(self.names.documents, fix.doc_id, {"story_id": fix.story_id, "duplicate_of": fix.duplicate_of})
-                for fix in item.corrected
-            )
         return actions
+
+    def correction_actions(self, processed: Iterable[Processed]) -> list[dict[str, Any]]:
+        """The stored documents that the batch's decisions moved to another story: written after the batch's
+        documents, since a late original may correct a document of its own batch."""
+        return [
+            _update(self.names.documents, fix.doc_id, {"story_id": fix.story_id, "duplicate_of": fix.duplicate_of})
+            for item in processed
+            if not item.replay
+            for fix in item.corrected
+        ]
 
     def commit_actions(self, processed: Iterable[Processed], batch: str, committed_at: str) -> list[dict[str, Any]]:
         """The mark of ``batch``, if it wrote any document."""
@@ -279,8 +286,10 @@ class ElasticWriter:
             )
         return actions
 
-    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
+    async def write(self, actions: list[dict[str, Any]], concurrent: bool = False) -> list[Refused]:
         """Bulk-write until every action is acknowledged, retrying failures with capped exponential backoff.
+        ``concurrent``: the actions are independent (distinct ids), so they are split into
+        ``MARSAD_BULK_STREAMS`` requests sent at once.
 
         Returns the actions refused for good (400, 413), at most one per document id; all others are stored
         when this returns. A bulk request refused as a whole is retried one action at a time, so that only
@@ -288,7 +297,8 @@ class ElasticWriter:
         """
         pending, refused, attempt = actions, [], 0
         while pending:
-            pending, permanent = await asyncio.to_thread(self._bulk_once, pending)
+            streams = self._streams if concurrent else 1
+            pending, permanent = await asyncio.to_thread(self._bulk_once, pending, streams)
             refused.extend(permanent)
             if pending:
                 attempt += 1
@@ -302,21 +312,24 @@ class ElasticWriter:
             unique.setdefault(item.doc_id, item)
         return list(unique.values())
 
-    def _bulk_once(self, actions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Refused]]:
-        """One pass over ``actions``: the ones to retry, and the ones refused for good."""
+    def _bulk_once(self, actions: list[dict[str, Any]], streams: int = 1) -> tuple[list[dict[str, Any]], list[Refused]]:
+        """One pass over ``actions`` in ``streams`` concurrent requests: the ones to retry, and the ones refused
+        for good."""
         retry: list[dict[str, Any]] = []
         refused: list[Refused] = []
         whole: list[dict[str, Any]] = []  # in a request refused as a whole: to be tried one by one
-        results = helpers.streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=self._chunk_docs,
-            max_chunk_bytes=self._chunk_bytes,
-            raise_on_error=False,
-            raise_on_exception=False,
-        )
+        options: dict[str, Any] = {
+            "max_chunk_bytes": self._chunk_bytes,
+            "raise_on_error": False,
+            "raise_on_exception": False,
+        }
+        if streams > 1 and len(actions) > 1:
+            chunk = min(self._chunk_docs, -(-len(actions) // streams))
+            results = helpers.parallel_bulk(self.client, actions, thread_count=streams, chunk_size=chunk, **options)
+        else:
+            results = helpers.streaming_bulk(self.client, actions, chunk_size=self._chunk_docs, **options)
         try:
-            # streaming_bulk yields one result per action, in order.
+            # Both helpers yield one result per action, in order.
             for action, (ok, item) in zip(actions, results, strict=False):
                 if ok:
                     continue

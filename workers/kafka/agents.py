@@ -128,6 +128,7 @@ class DecideState:
             writer.commit_actions(processed, batch_id, iso(utc_now())),
             messages,
             dead,
+            writer.correction_actions(processed),
             appended_at={prepared.article.id: prepared.appended_at for prepared in batch},
         )
 

@@ -4,7 +4,8 @@ A ``CommitSequence`` is a list of named steps run in order over one ``CommitBatc
 previous one is acknowledged; a step that raises stops the sequence, so the batch is never acked and Kafka
 redelivers it. The worker's steps (``worker_sequence``):
 
-1. ``documents``: the new documents to Elasticsearch; each one it refuses for good becomes a dead letter;
+1. ``documents``: the new documents to Elasticsearch (in concurrent requests), then the stored documents the
+   batch's decisions corrected; each one it refuses for good becomes a dead letter;
 2. ``topics``: enriched documents, fired alerts and dead letters to Kafka, waiting until delivered;
 3. ``alerts``: the fired alerts to Elasticsearch, created under ``rule:story_id`` (never stored twice);
 4. ``mark``: the batch's commit mark, one small document: the decider's lookup of already-processed documents
@@ -57,11 +58,12 @@ class Decided:
     """A decided batch, with everything it has to write already encoded."""
 
     processed: list[Processed]
-    document_actions: list[dict[str, Any]]
+    document_actions: list[dict[str, Any]]  # distinct ids: written in concurrent requests
     alert_actions: list[dict[str, Any]]
     mark_actions: list[dict[str, Any]]  # the batch's commit mark (none when it wrote no document)
     messages: list[Outgoing]
     dead_letters: list[DeadLetter] = field(default_factory=list)  # records the decide step could not use
+    correction_actions: list[dict[str, Any]] = field(default_factory=list)  # after the documents they may correct
     appended_at: Mapping[str, float] = field(default_factory=dict)  # article id -> its raw record's append time
 
 
@@ -103,8 +105,9 @@ class CommitSequence:
 class DocumentStore(Protocol):
     """Elasticsearch as the sequence writes to it (``ElasticWriter``)."""
 
-    async def write(self, actions: list[dict[str, Any]]) -> list[Refused]:
-        """Every action stored (retrying transient failures) except those returned, refused for good."""
+    async def write(self, actions: list[dict[str, Any]], concurrent: bool = False) -> list[Refused]:
+        """Every action stored (retrying transient failures) except those returned, refused for good;
+        ``concurrent``: the actions are independent and may be sent in concurrent requests."""
         ...
 
 
@@ -139,7 +142,9 @@ def worker_sequence(
     """The distributed worker's sequence (see the module's docstring for the order and why)."""
 
     async def documents(batch: CommitBatch) -> None:
-        batch.refused = await store.write(batch.decided.document_actions)
+        batch.refused = await store.write(batch.decided.document_actions, concurrent=True)
+        if batch.decided.correction_actions:
+            batch.refused += await store.write(batch.decided.correction_actions)
         batch.dead_letters.extend(_index_dead_letter(item, batch.positions) for item in batch.refused)
         freshness.indexed(batch.decided.processed, batch.decided.appended_at, {item.doc_id for item in batch.refused})
 
