@@ -1,8 +1,8 @@
 """Exact and near-duplicate detection over normalized word shingles.
 
 Exact duplicates share ``content_hash`` (BLAKE2b of the normalized text's words). Near duplicates are found with
-MinHash signatures in a datasketch ``MinHashLSH`` index, and every LSH candidate is verified with the real
-Jaccard similarity of the two shingle sets before it is called a duplicate.
+MinHash signatures in an LSH index banded as datasketch's ``MinHashLSH`` (``Bands``), and every LSH candidate is
+verified with the real Jaccard similarity of the two shingle sets before it is called a duplicate.
 
 Signatures are one-permutation MinHash with densification (Shrivastava, ICML 2017): each shingle is hashed
 once and falls into one of ``num_perm`` bins, the minimum per bin is the signature. It estimates Jaccard
@@ -25,15 +25,11 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from marsad.workers.stages.normalize import word_characters
-
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
 
 ShingleSet = npt.NDArray[np.uint32]
 
@@ -50,6 +46,7 @@ def shingles_from_text(text: str) -> ShingleSet:
 def signature_from_text(text: str) -> npt.NDArray[np.uint64]:
     return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
 
+
 _MASK32 = np.uint64(0xFFFFFFFF)
 # Odd 64-bit multipliers: multiplication modulo 2**64 by an odd number is a bijection, so the
 # polynomial word hash can be "divided" by a power of the base through its modular inverse.
@@ -58,7 +55,6 @@ _BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
 _SHINGLE_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _FINAL_MULTIPLIER = np.uint64(0xFF51AFD7ED558CCD)
 _DENSIFY_STEP = np.uint64(0x9E3779B1)
-_SIGNATURE_SEED = 1  # recorded in datasketch's objects; our signatures are seeded by the constants above
 _EMPTY = np.uint64(np.iinfo(np.uint64).max)
 _MAX_TEXT = 1 << 20
 
@@ -223,6 +219,52 @@ class Fingerprinter:
         return fingerprints(normalized_texts, self.num_perm, self.words_per_shingle)
 
 
+class Bands:
+    """MinHash LSH by banding: documents whose signatures agree on every row of at least one band are
+    candidates. The banding (``b`` bands of ``r`` rows for the threshold and signature length) is datasketch's
+    ``MinHashLSH``'s, and so are the candidates; the lookup is a dict per band keyed by the band's bytes, since
+    datasketch's own index (per-call checks, a byte swap and a storage call per band) cost more than the rest
+    of the decision."""
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
+        from datasketch import MinHashLSH
+
+        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands, self.rows = params.b, params.r
+        self._tables: list[dict[bytes, set[str]]] = [{} for _ in range(self.bands)]
+        self._keys: dict[str, list[bytes]] = {}
+
+    def _band_keys(self, signature: npt.NDArray[np.uint64]) -> list[bytes]:
+        data = signature[: self.bands * self.rows].tobytes()
+        width = len(data) // self.bands
+        return [data[start : start + width] for start in range(0, len(data), width)]
+
+    def query(self, signature: npt.NDArray[np.uint64]) -> set[str]:
+        candidates: set[str] = set()
+        for key, table in zip(self._band_keys(signature), self._tables, strict=True):
+            members = table.get(key)
+            if members:
+                candidates |= members
+        return candidates
+
+    def insert(self, doc_id: str, signature: npt.NDArray[np.uint64]) -> None:
+        self.remove(doc_id)
+        keys = self._keys[doc_id] = self._band_keys(signature)
+        for key, table in zip(keys, self._tables, strict=True):
+            table.setdefault(key, set()).add(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        keys = self._keys.pop(doc_id, None)
+        if keys is None:
+            return
+        for key, table in zip(keys, self._tables, strict=True):
+            members = table[key]
+            members.discard(doc_id)
+            if not members:
+                del table[key]
+
+
 class DuplicateIndex:
     """In-memory exact and near-duplicate index, bounded by age and entry count.
 
@@ -243,32 +285,16 @@ class DuplicateIndex:
         self.num_perm = num_perm
         self.window_seconds = window_seconds
         self.max_entries = max_entries
-        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
-        from datasketch import MinHashLSH
-
         # Candidates are cheap to verify, so the LSH is tuned below the real threshold to favour recall.
-        self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
+        self._lsh = Bands(max(0.2, threshold - 0.2), num_perm)
         self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
         self._by_hash: dict[str, str] = {}
-        self._last_minhash: tuple[npt.NDArray[np.uint64], LeanMinHash] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._entries
-
-    def _minhash(self, signature: npt.NDArray[np.uint64]) -> LeanMinHash:
-        """The signature as datasketch's read-only MinHash (its LSH index takes those); the scheme names
-        the hash family for datasketch's own consistency check (ours is one-permutation, 64-bit)."""
-        # check() then add() of the same document: build the datasketch object once.
-        if self._last_minhash is not None and self._last_minhash[0] is signature:
-            return self._last_minhash[1]
-        from datasketch import LeanMinHash  # see __init__
-
-        minhash = LeanMinHash(seed=_SIGNATURE_SEED, hashvalues=signature, scheme="affine64")
-        self._last_minhash = (signature, minhash)
-        return minhash
 
     def neighbours(self, doc_id: str, fingerprint: Fingerprint) -> Neighbours:
         """The indexed documents ``fingerprint`` duplicates (``doc_id`` itself excluded): an exact twin, else
@@ -277,7 +303,7 @@ class DuplicateIndex:
         if twin is not None and twin != doc_id:
             return Neighbours(True, (twin,))
         similar = []
-        for candidate in self._lsh.query(self._minhash(fingerprint.signature)):
+        for candidate in self._lsh.query(fingerprint.signature):
             if candidate == doc_id:
                 continue
             stored = self._shingles_of(candidate)
@@ -292,7 +318,7 @@ class DuplicateIndex:
         self._entries[entry.doc_id] = entry
         self._by_hash.setdefault(entry.content_hash, entry.doc_id)
         if entry.remembered:
-            self._lsh.insert(entry.doc_id, self._minhash(entry.signature), check_duplication=False)
+            self._lsh.insert(entry.doc_id, entry.signature)
         return self.evict(now=entry.seen_at)
 
     def remove(self, doc_id: str) -> None:
