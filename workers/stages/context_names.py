@@ -7,7 +7,8 @@ Three kinds of context, read on the normalized words of a body:
   «شركة» … and what follows it: definite words («وزارة النقل السورية»), or one rare word and its definite
   adjectives («مصرف سورية المركزي»);
 - a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ملعب») whose name follows (part of
-  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر») that is part of both;
+  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «حقل»،
+  «بحيرة») that is part of both;
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
 A person found so is also recognised later in the same body by the same name or its last word alone.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 import ahocorasick
@@ -36,7 +38,7 @@ PERSON_TITLES = (
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 ORGANISATION_HEADS = (
-    "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مستشفي مديريه كليه "
+    "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement): a name only when a proper name follows them
@@ -60,7 +62,10 @@ _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
 # «بطولة» is also heroism: an event only before a place, a proper name or a year.
 _AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
-FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده"
+# Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
+FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه"
+# Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
+_SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 _COMPOUND_PLACE_WORDS = frozenset({"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
@@ -77,6 +82,7 @@ MAX_NAME_WORDS = 3
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
+_TANWEEN_FATH = "\u064b"
 _WORD = re.compile(r"\S+")
 
 
@@ -126,6 +132,11 @@ class _Window:
 
     def original(self, position: int) -> int:
         return self._body.offsets.original(position)
+
+    def accusative(self, token: _Token) -> bool:
+        """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name."""
+        start, last = self._body.offsets.originals([token.start, token.end - 1])
+        return _TANWEEN_FATH in self._body.original[start : last + 2]
 
     def span(self, first: int, end: int, kind: EntityType, canonical: int) -> _Span:
         return _Span(tuple(self._tokens[first:end]), kind, self._tokens[canonical])
@@ -206,7 +217,11 @@ class ContextTagger:
         for span in found:
             if span.kind == "PER":
                 people.setdefault((self._bare(span.tokens[0].word), *(token.word for token in span.tokens[1:])), span)
-        found += self._mentions_again(body, people, {token.start for span in found for token in span.tokens})
+        covered = {token.start for span in found for token in span.tokens}
+        found += self._mentions_again(body, people, covered)
+        found += self._clubs_again(
+            body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
+        )
         return self._entities(body, found)
 
     # --- tokens ---------------------------------------------------------------------------------------
@@ -303,7 +318,7 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
-        while (token := tokens.get(position)) is not None and self._name_word(token):
+        while (token := tokens.get(position)) is not None and self._name_word(token) and not tokens.accusative(token):
             word, count = token.word, position - start
             if after_nationality and not self._foreign_name_word(word, count == 0):
                 break
@@ -463,28 +478,39 @@ class ContextTagger:
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
-        if name is None or not self._name_word(name):
+        if name is None or name.broken:
             return None
+        # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»).
         compound = name.word in _COMPOUND_PLACE_WORDS
+        if not (compound or self._name_word(name)) or tokens.accusative(name):
+            return None
         # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name.
         if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
         facility = trigger in self._facilities
         if compound:
             rest = tokens.get(2)
-            if rest is None or rest.broken or rest.word in self._enders or rest.word in self._triggers:
+            # A settlement word ends the name; a facility word may be part of it («ميناء أم قصر»).
+            if rest is None or rest.broken or rest.word in self._enders or rest.word in self._settlements:
                 return None
             return tokens.span(0, 3, "LOC", 0 if facility else 1)
-        # «مطار أربيل الدولي»: a facility keeps one definite relation adjective (not «مرفأ جبيل القديم»).
+        # «مطار أربيل الدولي», «ميناء الفاو الكبير»: a facility keeps one definite relation or size adjective (not
+        # «مرفأ جبيل القديم») that agrees with it: «مهرجان قلعة مصياف السنوي» is the festival's.
         adjective = tokens.get(2)
         if (
             facility
             and adjective is not None
             and not adjective.broken
-            and adjective.word.startswith("ال")
-            and _nisba(adjective.word)
-            and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
-            and adjective.word not in self._enders
+            and (
+                adjective.word in _SIZE_ADJECTIVES
+                or (
+                    adjective.word.startswith("ال")
+                    and _nisba(adjective.word)
+                    and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
+                    and adjective.word not in self._enders
+                )
+            )
+            and _feminine(adjective.word) == _feminine(trigger)
         ):
             return tokens.span(0, 3, "LOC", 0)
         return tokens.span(0, 2, "LOC", 0 if facility else 1)
@@ -513,6 +539,32 @@ class ContextTagger:
                 if surname is not None and surname in (token.word, token.word[1:], token.word[2:]):
                     found.append(_Span((token,), "PER", first.tokens[0]))
                     covered.add(start)
+        return found
+
+    def _clubs_again(self, body: NormalizedText, clubs: list[_Span], covered: set[int]) -> list[_Span]:
+        """Later mentions of a club found by its head, by its name alone («نادي الزوراء» … «رفع الزوراء رصيده»),
+        canonical the full name; not when a relation adjective follows, which makes it another body («الاتحاد
+        الأوروبي»)."""
+        found: list[_Span] = []
+        for club in clubs:
+            name = [token.word for token in club.tokens[1:]]
+            if not name or len(name) > 2:
+                continue
+            for start, end in _occurrences(body.words, (name[0],), club.tokens[-1].end):
+                if start in covered:
+                    continue
+                window = _Window(self, body, self.token(body, start, end), {})
+                if window[0].word not in (name[0], f"و{name[0]}", f"ف{name[0]}", f"ب{name[0]}", f"ل{name[0]}"):
+                    continue
+                if not all(
+                    (t := window.get(i)) is not None and not t.broken and t.word == w for i, w in enumerate(name[1:], 1)
+                ):
+                    continue
+                after = window.get(len(name))
+                if after is not None and not after.broken and (_nisba(after.word) or after.word in self._nationalities):
+                    continue
+                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.tokens[0]))
+                covered.update(t.start for t in found[-1].tokens)
         return found
 
     def _entities(self, body: NormalizedText, found: list[_Span]) -> list[Entity]:
@@ -548,6 +600,11 @@ def _nationalities(places: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _feminine(word: str) -> bool:
+    """A feminine noun or adjective («قلعة», «الدولية», «الكبرى»), by its ending, normalized."""
+    return word.endswith("ه") or word == "الكبري"
+
+
 def _year(word: str) -> bool:
     return len(word) == 4 and word.isdigit()
 
@@ -572,10 +629,21 @@ def _occurrences(words: str, needles: Iterable[str], after: int) -> list[tuple[i
     return sorted(found)
 
 
+def _with_known_places(canonical: str, inside: Sequence[Entity]) -> str:
+    """A name's canonical form spelling the places in it as the gazetteer does: «مصرف سورية المركزي» is «مصرف
+    سوريا المركزي», whichever way the article spells the country."""
+    for place in inside:
+        written = " ".join(_MARKS.sub("", place.text).split())
+        if place.type == "LOC" and written != place.canonical:
+            canonical = re.sub(rf"(?<!\S){re.escape(written)}(?!\S)", place.canonical, canonical, count=1)
+    return canonical
+
+
 def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity]:
     """The gazetteer's entities, and the context's that overlap none of them. A context place or organisation
     that strictly contains the gazetteer entities it overlaps, with a longer canonical name, replaces them: «مصرف سورية
-    المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ»."""
+    المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ». The
+    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
     kept = list(gazetteer)
     for entity in context:
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
@@ -585,7 +653,7 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
             entity.start <= g.start and g.end <= entity.end and len(entity.canonical) > g.end - g.start for g in inside
         ):
             kept = [g for g in kept if g not in inside]
-            kept.append(entity)
+            kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
     merged: list[Entity] = []
     for entity in sorted(kept, key=lambda e: (e.start, -e.end)):
         if not merged or entity.start >= merged[-1].end:

@@ -64,6 +64,11 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
     return entries
 
 
+# «وفداً», «زواراً»: a word with the accusative ending «ـاً» is an indefinite noun, not the place or body it spells
+# (a person's name may take it: «التقى محمداً»).
+_TANWEEN_FATH = "\u064b"
+
+
 class GazetteerTagger:
     def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
         forms: list[tuple[str, _Form]] = []
@@ -98,4 +103,5 @@ class GazetteerTagger:
         return [
             Entity(text, hit.payload.type, hit.payload.canonical, start, end)
             for hit, (start, end, text) in zip(chosen, surfaces(body, chosen), strict=True)
+            if hit.payload.type == "PER" or _TANWEEN_FATH not in text[-2:]
         ]
