@@ -99,7 +99,8 @@ def _powers(base: np.uint64, length: int) -> npt.NDArray[np.uint64]:
     """base**0 … base**(length-1) modulo 2**64 (a view of a table grown on demand)."""
     table = _POWER_TABLES.get(int(base))
     if table is None or len(table) < length:
-        size = 1 << max(length, 1 << 16).bit_length()
+        # Sized for a batch of articles from the start: growing it costs as much as fingerprinting the batch.
+        size = max(1 << 20, 1 << length.bit_length())
         with np.errstate(over="ignore"):
             table = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
         _POWER_TABLES[int(base)] = table
@@ -232,19 +233,23 @@ class Bands:
 
         params = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.bands, self.rows = params.b, params.r
-        self._tables: list[dict[bytes, set[str]]] = [{} for _ in range(self.bands)]
-        self._keys: dict[str, list[bytes]] = {}
+        # A bucket of one document holds its id, not a set: most buckets have one, and a string is no work for
+        # the garbage collector.
+        self._tables: list[dict[bytes, str | set[str]]] = [{} for _ in range(self.bands)]
+        self._keys: dict[str, tuple[bytes, ...]] = {}
 
-    def _band_keys(self, signature: npt.NDArray[np.uint64]) -> list[bytes]:
+    def _band_keys(self, signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
         data = signature[: self.bands * self.rows].tobytes()
         width = len(data) // self.bands
-        return [data[start : start + width] for start in range(0, len(data), width)]
+        return tuple(data[start : start + width] for start in range(0, len(data), width))
 
     def query(self, signature: npt.NDArray[np.uint64]) -> set[str]:
         candidates: set[str] = set()
         for key, table in zip(self._band_keys(signature), self._tables, strict=True):
             members = table.get(key)
-            if members:
+            if isinstance(members, str):
+                candidates.add(members)
+            elif members is not None:
                 candidates |= members
         return candidates
 
@@ -252,7 +257,13 @@ class Bands:
         self.remove(doc_id)
         keys = self._keys[doc_id] = self._band_keys(signature)
         for key, table in zip(keys, self._tables, strict=True):
-            table.setdefault(key, set()).add(doc_id)
+            members = table.get(key)
+            if members is None:
+                table[key] = doc_id
+            elif isinstance(members, str):
+                table[key] = {members, doc_id}
+            else:
+                members.add(doc_id)
 
     def remove(self, doc_id: str) -> None:
         keys = self._keys.pop(doc_id, None)
@@ -260,9 +271,12 @@ class Bands:
             return
         for key, table in zip(keys, self._tables, strict=True):
             members = table[key]
-            members.discard(doc_id)
-            if not members:
+            if isinstance(members, str):
                 del table[key]
+            else:
+                members.discard(doc_id)
+                if len(members) == 1:
+                    table[key] = members.pop()
 
 
 class DuplicateIndex:
