@@ -38,6 +38,18 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         ("انخفض منسوب بحيرة الحبانية هذا الصيف.", ("بحيرة الحبانية", "LOC", "بحيرة الحبانية")),
         ("رست ناقلة في ميناء أم قصر فجراً.", ("ميناء أم قصر", "LOC", "ميناء ام قصر")),
         ("افتتح الوزير ميناء الحمرية الكبير.", ("ميناء الحمرية الكبير", "LOC", "ميناء الحمرية الكبير")),
+        # A definite head with «العليا», «العامة», «الوطنية», «المستقلة»; a «لل…» field ends at the verb's object or
+        # at a purpose («للنظر فيها»).
+        (
+            "نشرت المفوضية العليا المستقلة للانتخابات القوائم.",
+            ("المفوضية العليا المستقلة للانتخابات", "ORG", "المفوضية العليا المستقلة للانتخابات"),
+        ),
+        (
+            "أحيلت الطعون إلى المحكمة الإدارية العليا للنظر فيها.",
+            ("المحكمة الإدارية العليا", "ORG", "المحكمة الإدارية العليا"),
+        ),
+        # A known body after a head is the gazetteer's.
+        ("أشادت منظمة اليونسكو بالترميم.", ("اليونسكو", "ORG", "اليونسكو")),
         # A team's nationality describes it: not part of its name.
         ("وقّع نادي الوحدة الإماراتي عقداً جديداً.", ("نادي الوحدة", "ORG", "نادي الوحدة")),
         # A name continued with «و» + a definite word.
@@ -115,6 +127,7 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "أطلقت الحكومة اللبنانية مناقصة دولية جديدة.",  # a feminine nationality is an adjective
         "دعا الجانب الأمريكي وتشجيع الحوار.",  # a nationality, then no name
         "تحدث الباحث في حقل التعليم عن المناهج.",  # «حقل» as a domain: a frequent word is no field's name
+        "وقعت البلدية عقداً مع شركة ملاحة إقليمية.",  # an indefinite noun and its adjective describe a company
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

@@ -52,6 +52,8 @@ _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
     "المجلس الحزب"
 )
+# Words after a definite head that make it a name («المفوضية العليا …», «الهيئة الوطنية …»).
+_HEAD_QUALIFIERS = frozenset({"العامه", "العليا", "الوطنيه", "المستقله"})
 # Definite heads that start an organisation's name only with the word after them.
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
@@ -80,6 +82,7 @@ RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a pr
 PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word («قرية بعيدة»)
 MAX_NAME_WORDS = 3
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
+_PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
 _TANWEEN_FATH = "\u064b"
@@ -272,6 +275,7 @@ class ContextTagger:
             and not following.broken
             and (
                 (bare in _DEFINITE_HEADS and following.word == _DEFINITE_HEADS[bare])
+                or (bare in self._nisba_heads and following.word in _HEAD_QUALIFIERS)
                 or (bare in self._nisba_heads and _nisba(following.word) and following.word.startswith("ال"))
             )
         ):
@@ -378,6 +382,14 @@ class ContextTagger:
             else:
                 rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
                 if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
+                    described = tokens.get(position + 1)
+                    if (
+                        described is not None
+                        and not described.broken
+                        and not described.word.startswith(("ال", "و"))
+                        and _nisba(f"ال{described.word}")
+                    ):
+                        return None  # «شركة ملاحة إقليمية»: an indefinite noun and its adjective describe, not name
                     position, proper = position + 1, True
         if head in _AMBIGUOUS_HEADS and position == first:
             return None
@@ -386,13 +398,23 @@ class ContextTagger:
         # a field may follow: «الاتحاد العراقي لكرة القدم», «الشركة السورية للنفط») and describes, not names, a team
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
         national = False
+        after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
             if not (national or bare.startswith(("ال", "لل"))) or word in self._enders or self._title(bare):
                 break
+            if after_field and not (_nisba(word) or bare != word or word.startswith("لل")):
+                break  # «المفوضية العليا المستقلة للانتخابات النتائج»: the verb's object
+            after_field = bare.startswith("لل")
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
+            if (
+                bare.startswith("لل")
+                and (purpose := tokens.get(position + 1)) is not None
+                and purpose.word in _PREPOSITIONS
+            ):
+                break  # «المحكمة الاتحادية العليا للمصادقة عليها»: a purpose, not a part of the name
             if national:
                 field = tokens.get(position + 1)
                 if not (
@@ -650,7 +672,11 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
         if not inside:
             kept.append(entity)
         elif entity.type != "PER" and all(
-            entity.start <= g.start and g.end <= entity.end and len(entity.canonical) > g.end - g.start for g in inside
+            entity.start <= g.start
+            and g.end <= entity.end
+            and len(entity.canonical) > g.end - g.start
+            and not (entity.type == "ORG" == g.type)  # «منظمة اليونسكو», «نادي السد»: the known body itself
+            for g in inside
         ):
             kept = [g for g in kept if g not in inside]
             kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
