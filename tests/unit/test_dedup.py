@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from marsad.workers.stages.dedup import (
     Bands,
@@ -15,6 +17,7 @@ from marsad.workers.stages.dedup import (
     Neighbours,
     fingerprints,
     jaccard,
+    jaccards,
 )
 from marsad.workers.stages.normalize import normalize
 
@@ -113,3 +116,15 @@ def test_bands_give_the_candidates_datasketch_gives(threshold: float, num_perm: 
             bands.remove(str(number // 2))
             reference.remove(str(number // 2))
     assert any(len(bands.query(signature)) > 1 for signature in signatures)
+
+
+shingle_sets = st.frozensets(st.integers(0, 50)).map(lambda values: np.array(sorted(values), dtype=np.uint32))
+
+
+@given(shingle_sets, st.lists(shingle_sets, max_size=5))
+def test_jaccards_are_the_set_similarities(shingles: np.ndarray, others: list[np.ndarray]) -> None:
+    def reference(a: set[int], b: set[int]) -> float:
+        return len(a & b) / len(a | b) if a | b else 1.0
+
+    expected = [reference(set(shingles.tolist()), set(other.tolist())) for other in others]
+    assert jaccards(shingles, others) == expected

@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -205,10 +205,28 @@ def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: 
 
 
 def jaccard(a: ShingleSet, b: ShingleSet) -> float:
-    if len(a) == 0 and len(b) == 0:
-        return 1.0
-    common = len(np.intersect1d(a, b, assume_unique=True))
-    return common / (len(a) + len(b) - common)
+    return jaccards(a, [b])[0]
+
+
+def jaccards(shingles: ShingleSet, others: Sequence[ShingleSet]) -> list[float]:
+    """Jaccard similarity of ``shingles`` with each of ``others`` (all sorted and unique), with one lookup of
+    all their shingles in ``shingles``."""
+    if not others:
+        return []
+    sizes = [len(other) for other in others]
+    if len(shingles):
+        pooled = np.concatenate(others)
+        found = shingles[np.minimum(np.searchsorted(shingles, pooled), len(shingles) - 1)] == pooled
+        running = np.concatenate(([0], np.cumsum(found)))
+        ends = np.cumsum(sizes)
+        commons = (running[ends] - running[ends - sizes]).tolist()
+    else:
+        commons = [0] * len(others)
+    size = len(shingles)
+    return [
+        1.0 if size == 0 and other == 0 else common / (size + other - common)
+        for other, common in zip(sizes, commons, strict=True)
+    ]
 
 
 class Fingerprinter:
@@ -316,14 +334,18 @@ class DuplicateIndex:
         twin = self._by_hash.get(fingerprint.content_hash)
         if twin is not None and twin != doc_id:
             return Neighbours(True, (twin,))
-        similar = []
-        for candidate in self._lsh.query(fingerprint.signature):
-            if candidate == doc_id:
-                continue
-            stored = self._shingles_of(candidate)
-            if stored is not None and jaccard(fingerprint.shingles, stored) >= self.threshold:
-                similar.append(candidate)
-        return Neighbours(False, tuple(similar))
+        stored = [
+            (candidate, shingles)
+            for candidate in self._lsh.query(fingerprint.signature)
+            if candidate != doc_id and (shingles := self._shingles_of(candidate)) is not None
+        ]
+        similarities = jaccards(fingerprint.shingles, [shingles for _, shingles in stored])
+        similar = tuple(
+            candidate
+            for (candidate, _), similarity in zip(stored, similarities, strict=True)
+            if similarity >= self.threshold
+        )
+        return Neighbours(False, similar)
 
     def add(self, entry: DedupEntry) -> list[str]:
         """Index ``entry``; returns the ids evicted to make room (see ``evict``)."""
