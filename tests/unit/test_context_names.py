@@ -48,6 +48,13 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
             "أحيلت الطعون إلى المحكمة الإدارية العليا للنظر فيها.",
             ("المحكمة الإدارية العليا", "ORG", "المحكمة الإدارية العليا"),
         ),
+        # A title's modifiers: «و» + a noun of a definite word; a given name «عبد …» takes a third word.
+        (
+            "وقال وزير الزراعة وإصلاح الأراضي عبد الرحيم قنديل إن الموسم جيد.",
+            ("عبد الرحيم قنديل", "PER", "عبد الرحيم قنديل"),
+        ),
+        # A known given name and a rare definite surname.
+        ("وسجل سالم الغامدي هدفين في الشوط الثاني.", ("سالم الغامدي", "PER", "سالم الغامدي")),
         # A known body after a head is the gazetteer's.
         ("أشادت منظمة اليونسكو بالترميم.", ("اليونسكو", "ORG", "اليونسكو")),
         # A team's nationality describes it: not part of its name.
@@ -128,6 +135,8 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "دعا الجانب الأمريكي وتشجيع الحوار.",  # a nationality, then no name
         "تحدث الباحث في حقل التعليم عن المناهج.",  # «حقل» as a domain: a frequent word is no field's name
         "وقعت البلدية عقداً مع شركة ملاحة إقليمية.",  # an indefinite noun and its adjective describe a company
+        "أكد الطرفان حسن النية ونور الشمس يملأ المكان.",  # a given name before a frequent word is no name
+        "وضع الكتاب علي الطاولة ثم خرج.",  # «علي» typed for «على» is no given name
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:
@@ -149,6 +158,11 @@ def test_a_club_found_by_its_head_is_found_again_by_its_name(tag: Tagger) -> Non
 def test_a_club_name_before_a_relation_adjective_is_another_body(tag: Tagger) -> None:
     found = entities(tag, "فاز نادي الاتحاد بالمباراة، ثم أصدر الاتحاد الآسيوي بياناً.")
     assert ("الاتحاد", "ORG", "نادي الاتحاد") not in found
+
+
+def test_a_participle_after_a_name_describes_the_person(tag: Tagger) -> None:
+    found = entities(tag, "وشارك الرباع يزن حداد الحائز على ذهبية آسيا.")
+    assert ("يزن حداد", "PER", "يزن حداد") in found
 
 
 def test_a_facility_keeps_only_an_adjective_that_agrees_with_it(tag: Tagger) -> None:

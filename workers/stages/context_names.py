@@ -156,6 +156,7 @@ class ContextTagger:
         name_words: Iterable[str],
         stopwords: Iterable[str],
         place_names: Iterable[str] = (),
+        given_names: Iterable[str] = (),
     ) -> None:
         self._frequencies = frequencies
         self._name_words = frozenset(normalize(word) for word in name_words)
@@ -167,6 +168,8 @@ class ContextTagger:
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
         self._titles = _words(PERSON_TITLES)
+        # «علي» is also «على» typed without its dots: no given name for this context.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
         self._heads = _words(ORGANISATION_HEADS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
@@ -188,6 +191,10 @@ class ContextTagger:
         for trigger in self._triggers:
             for prefix in ("", *_PROCLITICS):
                 self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
+        # A known given name before a rare definite surname («سالم الدوسري»).
+        for given in self._given_names - self._triggers:
+            for prefix in ("", *_PROCLITICS):
+                self._automaton.add_word(f" {prefix}{given} ", len(prefix) + len(given))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
@@ -210,7 +217,7 @@ class ContextTagger:
                 continue  # the common case («الجيش السوري»), told from the next word alone
             token = self.token(body, start, end)
             bare = self._bare(token.word)
-            if bare not in self._triggers and bare not in self._nationalities:
+            if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
             span = self._at(_Window(self, body, token, starts), bare)
             if span is not None:
@@ -267,6 +274,8 @@ class ContextTagger:
         """The name after the trigger ``tokens[0]``, whose word without proclitics is ``bare``."""
         if bare in self._titles:
             return self._person(tokens)
+        if bare in self._given_names and bare not in self._triggers:
+            return self._given(tokens)
         if bare in self._nationalities:
             return self._person(tokens, after_nationality=True)
         following = tokens.get(1)
@@ -300,8 +309,18 @@ class ContextTagger:
                 position += 1
                 while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
                     position += 1
-            elif token.word.startswith(("ال", "وال")) or token.word in _TITLE_LINKS:
-                position += 1
+            elif token.word.startswith(("ال", "وال")) or (
+                token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)
+            ):
+                position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
+            elif (
+                token.word[0] == "و"
+                and not token.word.startswith("وال")
+                and (owner := tokens.get(position + 1))
+                and not owner.broken
+                and owner.word.startswith("ال")
+            ):
+                position += 2  # «وزير الاتصالات وتقانة المعلومات …»
             elif token.word in self._heads and (body := tokens.get(position + 1)) and body.word.startswith("ال"):
                 position += 2  # «رئيس مجلس المدينة …»: a body with its definite name
             elif (
@@ -333,8 +352,12 @@ class ContextTagger:
             # («عبد العزيز بن سلمان»).
             if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
                 break
-            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS):
+            # «عبد السلام هيكل»: «عبد …» is one given name of two words.
+            compound = tokens[start].word == "عبد" and count == 2
+            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound):
                 break
+            if count >= 2 and (described := tokens.get(position + 1)) is not None and described.word in _PREPOSITIONS:
+                break  # «معن أسعد الحاصل على …», «… المحترف في …»: a participle describes the person
             position += 1
         if position > start and tokens[position - 1].word in _NAME_LINKS:
             position -= 1  # a name does not end with «بن» or «عبد»
@@ -343,6 +366,24 @@ class ContextTagger:
         if after_nationality and position - start == 1 and tokens[start].word not in self._name_words:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
+
+    def _given(self, tokens: _Window) -> _Span | None:
+        """A person named by a known given name and a rare definite surname that is no known name («سجل سالم
+        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names."""
+        surname = tokens.get(1)
+        if (
+            surname is None
+            or surname.broken
+            or not surname.word.startswith("ال")
+            or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
+            or surname.word in self._enders
+            or surname.word in self._triggers
+            or surname.word in self._nationalities
+            or tokens.accusative(surname)
+            or tokens.original(surname.start) in tokens.known
+        ):
+            return None
+        return tokens.span(0, 2, "PER", 0)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -665,7 +706,8 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
     """The gazetteer's entities, and the context's that overlap none of them. A context place or organisation
     that strictly contains the gazetteer entities it overlaps, with a longer canonical name, replaces them: «مصرف سورية
     المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ». The
-    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
+    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``). A person whose last
+    name is a known place («منى الخليل») replaces the place."""
     kept = list(gazetteer)
     for entity in context:
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
@@ -680,6 +722,12 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
         ):
             kept = [g for g in kept if g not in inside]
             kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
+        elif entity.type == "PER" and all(
+            g.type == "LOC" and entity.start < g.start and g.end == entity.end for g in inside
+        ):
+            # «منسقة البرنامج منى الخليل»: a surname that is also a place's name is the person's.
+            kept = [g for g in kept if g not in inside]
+            kept.append(entity)
     merged: list[Entity] = []
     for entity in sorted(kept, key=lambda e: (e.start, -e.end)):
         if not merged or entity.start >= merged[-1].end:
