@@ -55,6 +55,10 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         ),
         # A known given name and a rare definite surname.
         ("وسجل سالم الغامدي هدفين في الشوط الثاني.", ("سالم الغامدي", "PER", "سالم الغامدي")),
+        # A plan named by its year; a league named by a word and its country; a power plant.
+        ("تسعى الحكومة إلى تحقيق أهداف رؤية 2035 الاقتصادية.", ("رؤية 2035", "MISC", "رؤية 2035")),
+        ("تصدر الفريق دوري نجوم قطر هذا الموسم.", ("دوري نجوم قطر", "MISC", "دوري نجوم قطر")),
+        ("تعرضت محطة تشرنوبل النووية لقصف.", ("محطة تشرنوبل النووية", "LOC", "محطة تشرنوبل النووية")),
         # A known body after a head is the gazetteer's.
         ("أشادت منظمة اليونسكو بالترميم.", ("اليونسكو", "ORG", "اليونسكو")),
         # A team's nationality describes it: not part of its name.
@@ -137,6 +141,8 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "وقعت البلدية عقداً مع شركة ملاحة إقليمية.",  # an indefinite noun and its adjective describe a company
         "أكد الطرفان حسن النية ونور الشمس يملأ المكان.",  # a given name before a frequent word is no name
         "وضع الكتاب علي الطاولة ثم خرج.",  # «علي» typed for «على» is no given name
+        "عبر الوزير عن رؤية واضحة للإصلاح.",  # «رؤية» as a view: no year names it
+        "تمثل الخطوة محطة مهمة في المسار.",  # «محطة» as a milestone
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

@@ -59,13 +59,16 @@ _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العام
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
 # «دورة الألعاب الآسيوية»).
-EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات"
+EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه"
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
-# «بطولة» is also heroism: an event only before a place, a proper name or a year.
-_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله"})
+# «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
+# year.
+_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
-FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه"
+FACILITY_TRIGGERS = (
+    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه"
+)
 # Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
 _SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
@@ -506,6 +509,12 @@ class ContextTagger:
                 break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
             if (place := self._known_place(tokens, position)) is not None:
                 position, named = place, True
+            elif (
+                position == 1
+                and not word.startswith(("ال", "لل", "و"))
+                and (place := self._known_place(tokens, position + 1)) is not None
+            ):
+                position, named = place, True  # «دوري نجوم العراق», «كأس ملك إسبانيا»: a word, then the place
             elif _year(word):
                 position, named = position + 1, True
                 break
