@@ -99,8 +99,7 @@ def _powers(base: np.uint64, length: int) -> npt.NDArray[np.uint64]:
     """base**0 … base**(length-1) modulo 2**64 (a view of a table grown on demand)."""
     table = _POWER_TABLES.get(int(base))
     if table is None or len(table) < length:
-        # Sized for a batch of articles from the start: growing it costs as much as fingerprinting the batch.
-        size = max(1 << 20, 1 << length.bit_length())
+        size = 1 << max(length, 1 << 16).bit_length()
         with np.errstate(over="ignore"):
             table = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
         _POWER_TABLES[int(base)] = table
