@@ -53,6 +53,8 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
             "وقال وزير الزراعة وإصلاح الأراضي عبد الرحيم قنديل إن الموسم جيد.",
             ("عبد الرحيم قنديل", "PER", "عبد الرحيم قنديل"),
         ),
+        # A title's modifier: a noun of a known place, then a second title.
+        ("وقال مدير صحة البصرة الدكتور ناظم الكعبي إن الوضع مستقر.", ("ناظم الكعبي", "PER", "ناظم الكعبي")),
         # A known given name and a rare definite surname.
         ("وسجل سالم الغامدي هدفين في الشوط الثاني.", ("سالم الغامدي", "PER", "سالم الغامدي")),
         # A plan named by its year; a league named by a word and its country; a power plant.
@@ -142,6 +144,7 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "أكد الطرفان حسن النية ونور الشمس يملأ المكان.",  # a given name before a frequent word is no name
         "وضع الكتاب علي الطاولة ثم خرج.",  # «علي» typed for «على» is no given name
         "عبر الوزير عن رؤية واضحة للإصلاح.",  # «رؤية» as a view: no year names it
+        "تراجعت الإيرادات غير النفطية هذا العام.",  # «غير» is a given name too, but «النفطية» is no family name
         "تمثل الخطوة محطة مهمة في المسار.",  # «محطة» as a milestone
     ],
 )

@@ -312,6 +312,13 @@ class ContextTagger:
                 position += 1
                 while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
                     position += 1
+            elif (
+                not token.word.startswith("ال")
+                and (owner := tokens.get(position + 1)) is not None
+                and not owner.broken
+                and tokens.known.get(tokens.original(owner.end - len(self._bare(owner.word))), ("", ""))[1] == "LOC"
+            ):
+                position += 1  # «مدير صحة كربلاء …»: a noun of a known place, which the next turn passes
             elif token.word.startswith(("ال", "وال")) or (
                 token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)
             ):
@@ -382,6 +389,7 @@ class ContextTagger:
             or surname.word in self._enders
             or surname.word in self._triggers
             or surname.word in self._nationalities
+            or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
             or tokens.accusative(surname)
             or tokens.original(surname.start) in tokens.known
         ):
@@ -715,8 +723,7 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
     """The gazetteer's entities, and the context's that overlap none of them. A context place or organisation
     that strictly contains the gazetteer entities it overlaps, with a longer canonical name, replaces them: «مصرف سورية
     المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ». The
-    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``). A person whose last
-    name is a known place («منى الخليل») replaces the place."""
+    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
     kept = list(gazetteer)
     for entity in context:
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
@@ -731,12 +738,7 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
         ):
             kept = [g for g in kept if g not in inside]
             kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
-        elif entity.type == "PER" and all(
-            g.type == "LOC" and entity.start < g.start and g.end == entity.end for g in inside
-        ):
-            # «منسقة البرنامج منى الخليل»: a surname that is also a place's name is the person's.
-            kept = [g for g in kept if g not in inside]
-            kept.append(entity)
+
     merged: list[Entity] = []
     for entity in sorted(kept, key=lambda e: (e.start, -e.end)):
         if not merged or entity.start >= merged[-1].end:
