@@ -146,6 +146,7 @@ def test_a_person_found_by_title_is_found_again_by_surname(tag: Tagger) -> None:
         "عبر الوزير عن رؤية واضحة للإصلاح.",  # «رؤية» as a view: no year names it
         "تراجعت الإيرادات غير النفطية هذا العام.",  # «غير» is a given name too, but «النفطية» is no family name
         "تمثل الخطوة محطة مهمة في المسار.",  # «محطة» as a milestone
+        "تشمل الخطة بناء محطة حاويات جديدة.",  # an indefinite plural is what a facility holds
     ],
 )
 def test_no_name_where_the_context_names_nothing(tag: Tagger, sentence: str) -> None:

@@ -61,6 +61,8 @@ _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العام
 # «دورة الألعاب الآسيوية»).
 EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه"
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
+# Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
+_CUP_HEADS = frozenset({"دوري", "كاس"})
 # «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
 # year.
 _AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
@@ -316,6 +318,7 @@ class ContextTagger:
                 not token.word.startswith("ال")
                 and (owner := tokens.get(position + 1)) is not None
                 and not owner.broken
+                and token.word not in self._heads  # «مدرب منتخب سورية …»: a body, which the next turns pass
                 and tokens.known.get(tokens.original(owner.end - len(self._bare(owner.word))), ("", ""))[1] == "LOC"
             ):
                 position += 1  # «مدير صحة كربلاء …»: a noun of a known place, which the next turn passes
@@ -519,6 +522,7 @@ class ContextTagger:
                 position, named = place, True
             elif (
                 position == 1
+                and head in _CUP_HEADS
                 and not word.startswith(("ال", "لل", "و"))
                 and (place := self._known_place(tokens, position + 1)) is not None
             ):
@@ -568,6 +572,8 @@ class ContextTagger:
         if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
         facility = trigger in self._facilities
+        if facility and name.word.endswith("ات") and name.word not in self._places:
+            return None  # «محطة حاويات»: an indefinite plural is what the facility holds, not its name
         if compound:
             rest = tokens.get(2)
             # A settlement word ends the name; a facility word may be part of it («ميناء أم قصر»).
