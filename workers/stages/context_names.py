@@ -142,7 +142,8 @@ class _Window:
         return self._body.offsets.original(position)
 
     def accusative(self, token: _Token) -> bool:
-        """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name."""
+        """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name (asked only
+        of a word that ends in ا)."""
         start, last = self._body.offsets.originals([token.start, token.end - 1])
         return _TANWEEN_FATH in self._body.original[start : last + 2]
 
@@ -195,15 +196,16 @@ class ContextTagger:
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
-        # A known given name before a rare definite surname («سالم الدوسري»).
+                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), 0))
+        # A known given name before a definite surname («سالم الدوسري»): the key takes the surname's «ال», so a given
+        # name before anything else is never looked at.
         for given in self._given_names - self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{given} ", len(prefix) + len(given))
+                self._automaton.add_word(f" {prefix}{given} ال", (len(prefix) + len(given), 2))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
-                self._automaton.add_word(f" {nationality} ", len(nationality))
+                self._automaton.add_word(f" {nationality} ", (len(nationality), 0))
         self._automaton.make_automaton()
 
     def tag(self, body: NormalizedText, known: Sequence[Entity] = ()) -> list[Entity]:
@@ -212,9 +214,9 @@ class ContextTagger:
         starts = {entity.start: (entity.end, entity.type) for entity in known}
         found: list[_Span] = []
         resume = 0
-        for last, length in self._automaton.iter(f" {body.words} "):
-            # The key's trailing space is at padded index `last`, so the word ends at `last - 1` in the body.
-            end = last - 1
+        for last, (length, tail) in self._automaton.iter(f" {body.words} "):
+            # The word's trailing space is at padded index `last - tail`, so it ends at `last - tail - 1` in the body.
+            end = last - tail - 1
             start = end - length
             if start < resume:
                 continue
@@ -354,7 +356,11 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
-        while (token := tokens.get(position)) is not None and self._name_word(token) and not tokens.accusative(token):
+        while (
+            (token := tokens.get(position)) is not None
+            and self._name_word(token)
+            and not (token.word[-1] == "ا" and tokens.accusative(token))
+        ):
             word, count = token.word, position - start
             if after_nationality and not self._foreign_name_word(word, count == 0):
                 break
@@ -393,10 +399,11 @@ class ContextTagger:
             or surname.word in self._triggers
             or surname.word in self._nationalities
             or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
-            or tokens.accusative(surname)
+            or (surname.word[-1] == "ا" and tokens.accusative(surname))
             or tokens.original(surname.start) in tokens.known
+            or tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known
         ):
-            return None
+            return None  # a known person («ماهر الشرع») is the gazetteer's
         return tokens.span(0, 2, "PER", 0)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
@@ -566,7 +573,7 @@ class ContextTagger:
             return None
         # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»).
         compound = name.word in _COMPOUND_PLACE_WORDS
-        if not (compound or self._name_word(name)) or tokens.accusative(name):
+        if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
             return None
         # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name.
         if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:

@@ -8,7 +8,7 @@ form of the same entity has appeared earlier in the document: «الشرع» aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +64,13 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
     return entries
 
 
-def _surnames(entries: Sequence[GazetteerEntry]) -> dict[str, set[str]]:
+RARE_SURNAME_ZIPF = 4.5
+
+
+def _surnames(entries: Sequence[GazetteerEntry], frequencies: Mapping[str, float]) -> dict[str, set[str]]:
     """Short forms the gazetteer does not list: a person's last name (the last word of a full form of two words or
-    more), when no other entity has that word among its forms or last names («الأنصاري» after «ماجد الأنصاري»)."""
+    more), when it is a rare word (not «سلامة», safety) and no other entity has that word among its forms or last
+    names («الأنصاري» after «ماجد الأنصاري»)."""
     taken: dict[str, set[str]] = {}
     for entry in entries:
         for form in (entry.canonical, *entry.aliases, *entry.short):
@@ -88,7 +92,11 @@ def _surnames(entries: Sequence[GazetteerEntry]) -> dict[str, set[str]]:
             if len(words) < 2:
                 continue
             key = normalize(words[-1])
-            if last.get(key) == {entry.canonical} and taken.get(key, {entry.canonical}) == {entry.canonical}:
+            if (
+                last.get(key) == {entry.canonical}
+                and taken.get(key, {entry.canonical}) == {entry.canonical}
+                and frequencies.get(key, 0.0) < RARE_SURNAME_ZIPF
+            ):
                 found.setdefault(entry.canonical, set()).add(words[-1])
     return found
 
@@ -99,10 +107,12 @@ _TANWEEN_FATH = "\u064b"
 
 
 class GazetteerTagger:
-    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+    def __init__(self, entries: Iterable[GazetteerEntry], frequencies: Mapping[str, float] | None = None) -> None:
+        """``frequencies`` (Zipf, of normalized words): with them, a person's rare last name counts as a short form
+        (``_surnames``)."""
         entries = list(entries)
         forms: list[tuple[str, _Form]] = []
-        surnames = _surnames(entries)
+        surnames = _surnames(entries, frequencies) if frequencies is not None else {}
         for entry in entries:
             full = _Form(entry.canonical, entry.type, is_short=False)
             short = _Form(entry.canonical, entry.type, is_short=True)
