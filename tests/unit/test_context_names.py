@@ -61,6 +61,11 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         ("تسعى الحكومة إلى تحقيق أهداف رؤية 2035 الاقتصادية.", ("رؤية 2035", "MISC", "رؤية 2035")),
         ("تصدر الفريق دوري نجوم قطر هذا الموسم.", ("دوري نجوم قطر", "MISC", "دوري نجوم قطر")),
         ("تعرضت محطة تشرنوبل النووية لقصف.", ("محطة تشرنوبل النووية", "LOC", "محطة تشرنوبل النووية")),
+        # A «لل…» field before a bare preposition stays part of the name.
+        (
+            "أحالت الهيئة ثلاثة موظفين في الشركة العامة للأسمدة إلى القضاء.",
+            ("الشركة العامة للأسمدة", "ORG", "الشركة العامة للأسمدة"),
+        ),
         # A known body after a head is the gazetteer's.
         ("أشادت منظمة اليونسكو بالترميم.", ("اليونسكو", "ORG", "اليونسكو")),
         # A team's nationality describes it: not part of its name.

@@ -88,6 +88,8 @@ PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word 
 MAX_NAME_WORDS = 3
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
+# A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
+_PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
 _TANWEEN_FATH = "\u064b"
@@ -474,7 +476,7 @@ class ContextTagger:
             if (
                 bare.startswith("لل")
                 and (purpose := tokens.get(position + 1)) is not None
-                and purpose.word in _PREPOSITIONS
+                and purpose.word in _PURPOSE_PREPOSITIONS
             ):
                 break  # «المحكمة الاتحادية العليا للمصادقة عليها»: a purpose, not a part of the name
             if national:
