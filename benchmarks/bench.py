@@ -6,9 +6,10 @@ present, ../shared/seeds, so no two are identical but stories repeat the way new
 - ``enrich_docs_per_s``: marsad's chain alone on one core (validate, clean, normalize, fingerprint, tag, rules,
   decide).
 - ``naive_docs_per_s``: the chain a careful user would write: camel-tools normalization functions one after
-  another, datasketch's documented fast path (``MinHash.update_batch``, as many permutations as marsad),
-  ``MinHashLSH``, and marsad's own tagger and rules. ``naive_per_shingle_docs_per_s`` is the same chain with
-  one ``MinHash.update`` call per shingle; ``naive_minhash_only_docs_per_s`` the fast chain without tagging.
+  another, datasketch's documented fast paths (``MinHash.update_batch``, as many permutations as marsad, drawn
+  once and passed to each ``MinHash``), ``MinHashLSH``, and marsad's own tagger and rules.
+  ``naive_per_shingle_docs_per_s`` is the same chain with one ``MinHash.update`` call per shingle;
+  ``naive_minhash_only_docs_per_s`` the fast chain without tagging.
 - ``decide_docs_per_s``: the decide agent's own work on one core: prepared articles decoded from the bytes
   the internal topic carries, then decided (``docs/scaling.md`` puts it against the other figures).
 - ``embedded_docs_per_s``: the whole embedded mode including SQLite writes and the full-text index.
@@ -160,6 +161,8 @@ def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True, per_s
     rules = RuleSet(load_rules(settings.rules))
     num_perm = settings.dedup_num_perm
     lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=num_perm)
+    # datasketch's documented faster initialization: the permutations drawn once, not for every article.
+    permutations = MinHash(num_perm=num_perm).permutations
 
     def run() -> None:
         for number, raw in enumerate(raws):
@@ -168,7 +171,7 @@ def naive_rate(settings: Settings, raws: list[RawInput], tag: bool = True, per_s
             text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
             words = text.split()
             shingles = [" ".join(words[i : i + 3]).encode("utf-8") for i in range(len(words) - 2)]
-            minhash = MinHash(num_perm=num_perm)
+            minhash = MinHash(num_perm=num_perm, permutations=permutations, scheme="affine32")
             if per_shingle:
                 for shingle in shingles:
                     minhash.update(shingle)

@@ -23,10 +23,11 @@ def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> 
     """The gazetteer with the learned names (``discovery``), then names found from their context, then (with a
     model) camel-tools' neural NER."""
     entries = load_gazetteer(settings.gazetteer_dir)
-    gazetteer = GazetteerTagger(with_spellings([*entries, *learned], lexicon.frequencies()))
+    gazetteer = GazetteerTagger(with_spellings([*entries, *learned], lexicon.frequencies()), lexicon.frequencies())
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
-    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords(), places)
+    given = {form.split()[0] for entry in entries if entry.type == "PER" for form in (entry.canonical, *entry.aliases)}
+    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given)
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
         known = gazetteer.tag(body, title)

@@ -131,9 +131,9 @@ class Enricher:
         """One outcome per raw input, in order: an exception on one record dead-letters that record only."""
         outcomes: list[Prepared | DeadLetter | None] = []
         cleaned: list[tuple[int, RawInput, Article, NormalizedText]] = []
-        read_at = now.timestamp()
+        read_at, stamp = now.timestamp(), iso(now)
         for raw in raws:
-            item = validate(raw, self._max_payload_bytes, iso(now))
+            item = validate(raw, self._max_payload_bytes, stamp)
             if isinstance(item, DeadLetter):
                 outcomes.append(item)
                 continue
@@ -146,9 +146,7 @@ class Enricher:
                 cleaned.append((len(outcomes), raw, item, body))
                 outcomes.append(None)  # filled in below, once the batch is fingerprinted
             else:
-                outcomes.append(
-                    DeadLetter("clean", "missing body: only boilerplate", raw.payload, raw.position, iso(now))
-                )
+                outcomes.append(DeadLetter("clean", "missing body: only boilerplate", raw.payload, raw.position, stamp))
         fingerprints: list[Fingerprint] | list[Fingerprint | DeadLetter]
         try:
             fingerprints = self._fingerprint([body.normalized for _, _, _, body in cleaned])
@@ -234,15 +232,17 @@ class StoryDecider:
         ids = [prepared.article.id for prepared in batch]
         known = self._state.known_documents(ids) | {i: self._unstored[i] for i in ids if i in self._unstored}
         processed = []
+        stamp = iso(now)
         for prepared in batch:
-            item = self._decide(prepared, known.get(prepared.article.id), now)
+            item = self._decide(prepared, known.get(prepared.article.id), now, stamp)
             if not item.replay:
                 known[item.document.id] = item.document  # a repeat later in this batch is a replay
             processed.append(item)
         self._unstored = {item.document.id: item.document for item in processed if not item.replay}
         return processed
 
-    def _decide(self, prepared: Prepared, known: EnrichedDocument | None, now: datetime) -> Processed:
+    def _decide(self, prepared: Prepared, known: EnrichedDocument | None, now: datetime, stamp: str) -> Processed:
+        """``stamp``: ``now`` as ``iso`` writes it."""
         article, fingerprint = prepared.article, prepared.fingerprint
         when = event_time(article, prepared.appended_at)
         if known is not None and known.content_hash == fingerprint.content_hash:
@@ -269,9 +269,9 @@ class StoryDecider:
             if spike is not None and not self.spikes.observe(match.rule.id, spike, when):
                 continue  # a mention, not a spike
             if match.rule.id in self._alerts.get(story_id, {}):
-                self._credit(match.rule.id, story_id, match.matched, iso(now), recredited)
+                self._credit(match.rule.id, story_id, match.matched, stamp, recredited)
             else:
-                alert = Alert(match.rule.id, story_id, story_id, tuple(sorted(set(match.matched))), iso(now))
+                alert = Alert(match.rule.id, story_id, story_id, tuple(sorted(set(match.matched))), stamp)
                 self._alerts.setdefault(story_id, {})[alert.rule] = alert
                 fired.append(alert)
         document = EnrichedDocument(
@@ -280,7 +280,7 @@ class StoryDecider:
             url=article.url,
             title=article.title,
             published_at=article.published_at,
-            ingested_at=iso(now),
+            ingested_at=stamp,
             body=prepared.body,
             content_hash=fingerprint.content_hash,
             duplicate_of=None if story_id == article.id else story_id,

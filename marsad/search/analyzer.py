@@ -4,7 +4,7 @@ Index side (`marsad_arabic_index`) and query side (`marsad_arabic`) of
 ``config/elasticsearch/news-template.json``:
 
     standard tokenizer -> lowercase -> decimal_digit -> stop(_arabic_) -> arabic_normalization
-        -> arabic_clitics (index side only) -> arabic_stem_keywords -> arabic_stem
+        -> arabic_clitics (index side only) -> arabic_short_nouns -> arabic_stem_keywords -> arabic_stem
 
 Each step re-expresses the Lucene 10 class Elasticsearch 9 runs for it, so the embedded store finds
 exactly what Elasticsearch finds: StandardTokenizerImpl (UAX#29 word rules, JFlex grammar),
@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from marsad.workers.stages.lexicon import frequencies, protected, stopwords
+from marsad.workers.stages.lexicon import frequencies, protected, short_nouns, stopwords
 
 _THRICE = 0.5  # log10(3): three times as frequent, in Zipf units
 MAX_TOKEN_LENGTH = 255  # Lucene's default, in UTF-16 code units; longer tokens are split
@@ -255,7 +255,13 @@ def stem_keywords() -> frozenset[str]:
     would be indexed as «زير»): the protected words that begin with و, and the known words that do and are no
     known word without it. Also «لل» + a word that begins with ل, whose stem would lose that ل («للجنة» is
     ل + «اللجنة», not «جنة»): the known words «للX» whose «لX» is a known word three times as frequent as «X» (a
-    word of three letters or more, not a stop word); the clitic split keeps «لX» searchable."""
+    word of three letters or more, not a stop word); the clitic split keeps «لX» searchable. And the short nouns
+    ``short_noun_forms`` leaves (the stemmer would cut «سنة» to «سن»)."""
+    return _stem_keywords_of_words() | frozenset(short_nouns())
+
+
+@lru_cache(maxsize=1)
+def _stem_keywords_of_words() -> frozenset[str]:
     known, protected = clitic_lexicon()
     frequency = frequencies()
     return frozenset(
@@ -269,6 +275,32 @@ def stem_keywords() -> frozenset[str]:
         and word[1:] in frequency
         and frequency[word[1:]] >= frequency.get(word[2:], 0.0) + _THRICE
     )
+
+
+@lru_cache(maxsize=1)
+def short_noun_forms() -> dict[str, str]:
+    """The `arabic_short_nouns` filter of the Elasticsearch template (a pattern_capture before the keyword marker,
+    on both sides): a three-letter noun in ة whose two letters are another word («سنة»/«سن», «حرة»/«حر») would be cut
+    to those two letters by the light stemmer; each form the stemmer would cut so («السنة», «والسنة», «بالسنة»,
+    «للسنة», «وسنة») is replaced by the noun, which is a stem keyword, so that «سن» does not find «السنة», nor «حر»
+    «المناطق الحرة» or «بالحرة». A form that is itself a stem keyword keeps its own meaning («وجهه» is his face)."""
+    keep = _stem_keywords_of_words()
+    return {
+        form: noun
+        for noun in sorted(short_nouns())
+        for prefix in ("", *_STEM_PREFIXES)
+        if (form := prefix + noun) not in keep
+    }
+
+
+def short_noun_pattern() -> str:
+    """``short_noun_forms`` as one pattern_capture pattern: the noun is the captured group."""
+    nouns = frozenset(short_nouns())
+    forms = {prefix + noun for noun in nouns for prefix in ("", *_STEM_PREFIXES)}
+    excluded = frozenset(forms - set(short_noun_forms()))
+    prefixes = "|".join(sorted(_STEM_PREFIXES, key=len, reverse=True))
+    kept = f"(?!(?:{_trie_pattern(excluded)})$)" if excluded else ""
+    return f"^{kept}(?:{prefixes})?({_trie_pattern(nouns)})$"
 
 
 def _trie_pattern(words: frozenset[str]) -> str:
@@ -337,14 +369,15 @@ def index_terms(word: str) -> tuple[str, ...]:
     term = _normalized(word)
     if term is None:
         return ()
-    return tuple(_stem(variant) for variant in _clitic_variants(term))
+    forms = short_noun_forms()
+    return tuple(_stem(forms.get(variant, variant)) for variant in _clitic_variants(term))
 
 
 @lru_cache(maxsize=200_000)
 def query_term(word: str) -> str | None:
     """The term the search analyzer emits for one tokenizer token; None if a stop word."""
     term = _normalized(word)
-    return None if term is None else _stem(term)
+    return None if term is None else _stem(short_noun_forms().get(term, term))
 
 
 def analyze_index(text: str) -> list[Token]:

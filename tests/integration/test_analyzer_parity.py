@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from marsad.search.analyzer import analyze_index, analyze_query, clitic_patterns, stem_keywords
+from marsad.search.analyzer import (
+    analyze_index,
+    analyze_query,
+    clitic_patterns,
+    short_noun_pattern,
+    stem_keywords,
+)
 from marsad.workers.settings import SHIPPED_CONFIG_DIR
 
 pytestmark = pytest.mark.integration
@@ -22,7 +28,15 @@ pytestmark = pytest.mark.integration
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
 TEMPLATE = SHIPPED_CONFIG_DIR / "elasticsearch" / "news-template.json"
 ANALYZERS = {"marsad_arabic_index": analyze_index, "marsad_arabic": analyze_query}
-CHAIN = ["lowercase", "decimal_digit", "arabic_stop", "arabic_normalization", "arabic_stem_keywords", "arabic_stem"]
+CHAIN = [
+    "lowercase",
+    "decimal_digit",
+    "arabic_stop",
+    "arabic_normalization",
+    "arabic_short_nouns",
+    "arabic_stem_keywords",
+    "arabic_stem",
+]
 
 OWN_SAMPLES = [
     "وصلت السفن إلى ميناء وبطرطوس، وفلطرطوس وكطرطوس ولطرطوس ليست أسماء مدن.",
@@ -32,6 +46,8 @@ OWN_SAMPLES = [
     "استقبل كمال وكريم ضيوفهما في لبنان ولبنان وللجنة وبدمشق وفلطرطوس، وكلام الوزير واضح.",
     "قال المتحدث: «الوضـــع هادئ» 👍🏽 #سوريا @الخارجية https://example.org/a_b?x=1",
     "وصل الوزير ووزيرة الخارجية، ووزن الشحنة لا يتجاوز طنين وفق وزارة النقل.",  # a و of the word, kept
+    # three-letter nouns in ة kept whole in every form (arabic_short_nouns), and the two-letter words beside them
+    "في المناطق الحرة وبالحرة والحرة وحرة حر، للسنة والسنة وسنة سن، كالخطة وفخطة خط وبحرة البحرة، جاء وحده ووجهه.",
 ]
 
 
@@ -81,6 +97,10 @@ def test_the_template_defines_the_chain_the_python_analyzer_mirrors() -> None:
     keywords = analysis["filter"]["arabic_stem_keywords"]
     assert keywords["type"] == "keyword_marker"
     assert frozenset(keywords["keywords"]) == stem_keywords()
+    short_nouns = analysis["filter"]["arabic_short_nouns"]
+    assert short_nouns["type"] == "pattern_capture"
+    assert short_nouns["preserve_original"] is False
+    assert short_nouns["patterns"] == [short_noun_pattern()]
 
 
 def test_there_are_seeds_to_compare() -> None:

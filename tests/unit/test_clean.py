@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from marsad.workers.stages.clean import BoilerplateConfig, BoilerplateRemover
+from marsad.workers.stages.clean import BoilerplateConfig, BoilerplateRemover, _single_spaced
 from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
@@ -50,3 +51,16 @@ def test_unchanged_text_is_returned_as_is(clean: BoilerplateRemover) -> None:
 def test_invalid_pattern_is_refused() -> None:
     with pytest.raises(ValidationError, match="invalid boilerplate pattern"):
         BoilerplateConfig.model_validate({"line_patterns": ["(unclosed"]})
+
+
+@pytest.mark.parametrize("spacing", [" ", "  ", "\t", "\u00a0", "\u2003", "\u3000", "\r", "\x0c", "\u2028", " \u202f "])
+def test_boilerplate_with_any_whitespace_between_its_words_is_removed(clean: BoilerplateRemover, spacing: str) -> None:
+    body = f"{ARTICLE}\n\nاقرأ{spacing}أيضاً: ارتفاع{spacing}أسعار الوقود\n"
+    assert clean(NormalizedText.of(body)).original == ARTICLE
+
+
+def test_single_spacing_is_what_splitting_into_words_gives() -> None:
+    # The shortcut rests on this: no whitespace but the ASCII space is printable.
+    assert not [c for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c).isprintable() and c != 32]
+    for line in ("كلمة واحدة", "كلمتان  بينهما مسافتان", "a\tb", "a\u00a0b", "a\u2028b", "a\u200bb"):
+        assert _single_spaced(line) == " ".join(line.split())

@@ -6,8 +6,19 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from marsad.workers.stages.dedup import DedupEntry, DuplicateIndex, Fingerprint, Neighbours, fingerprints, jaccard
+from marsad.workers.stages.dedup import (
+    Bands,
+    DedupEntry,
+    DuplicateIndex,
+    Fingerprint,
+    Neighbours,
+    fingerprints,
+    jaccard,
+    jaccards,
+)
 from marsad.workers.stages.normalize import normalize
 
 pytestmark = pytest.mark.unit
@@ -84,3 +95,36 @@ def test_index_is_bounded_by_size_and_age() -> None:
     assert len(index) == 3 and "d0" not in index and "d5" in index
     assert index.evict(now=1000.0) == ["d3", "d4", "d5"]
     assert len(index) == 0
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.5, 64), (0.3, 128), (0.8, 32)])
+def test_bands_give_the_candidates_datasketch_gives(threshold: float, num_perm: int) -> None:
+    from datasketch import LeanMinHash, MinHashLSH
+
+    rng = np.random.default_rng(7)
+    # Few distinct values per position, so that many signatures share bands.
+    signatures = rng.integers(0, 3, size=(300, num_perm)).astype(np.uint64)
+    reference = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    bands = Bands(threshold, num_perm)
+    assert (bands.bands, bands.rows) == (reference.b, reference.r)
+    minhashes = [LeanMinHash(seed=1, hashvalues=signature, scheme="affine64") for signature in signatures]
+    for number, (signature, minhash) in enumerate(zip(signatures, minhashes, strict=True)):
+        assert bands.query(signature) == set(reference.query(minhash))
+        bands.insert(str(number), signature)
+        reference.insert(str(number), minhash)
+        if number % 3 == 0:
+            bands.remove(str(number // 2))
+            reference.remove(str(number // 2))
+    assert any(len(bands.query(signature)) > 1 for signature in signatures)
+
+
+shingle_sets = st.frozensets(st.integers(0, 50)).map(lambda values: np.array(sorted(values), dtype=np.uint32))
+
+
+@given(shingle_sets, st.lists(shingle_sets, max_size=5))
+def test_jaccards_are_the_set_similarities(shingles: np.ndarray, others: list[np.ndarray]) -> None:
+    def reference(a: set[int], b: set[int]) -> float:
+        return len(a & b) / len(a | b) if a | b else 1.0
+
+    expected = [reference(set(shingles.tolist()), set(other.tolist())) for other in others]
+    assert jaccards(shingles, others) == expected

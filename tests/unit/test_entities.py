@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerError, GazetteerTagger, load_gazetteer
 from marsad.workers.stages.lexicon import frequencies
 from marsad.workers.stages.normalize import NormalizedText, normalize
+from marsad.workers.stages.variants import with_spellings
 
 pytestmark = pytest.mark.unit
 
@@ -116,3 +117,35 @@ def test_a_common_word_is_no_generated_place(tagger: GazetteerTagger) -> None:
 def _generated_canonicals() -> set[str]:
     loaded = yaml.safe_load((GAZETTEER / "generated-places.yaml").read_text(encoding="utf-8"))
     return {entry["canonical"] for entry in loaded["entities"]}
+
+
+def test_a_persons_last_name_counts_after_the_full_name_unless_it_is_another_entitys() -> None:
+    tagger = GazetteerTagger(
+        [
+            GazetteerEntry(canonical="ماهر القباني", type="PER"),
+            GazetteerEntry(canonical="رامي حلب", type="PER"),
+            GazetteerEntry(canonical="حلب", type="LOC"),
+            GazetteerEntry(canonical="سامي داود", type="PER"),
+            GazetteerEntry(canonical="نزار داود", type="PER"),
+            GazetteerEntry(canonical="حسين سلامة", type="PER"),
+        ],
+        frequencies(),
+    )
+    assert tag(tagger, "قال القباني إن ماهر القباني وصل، وأضاف القباني أن الطريق مفتوح.") == [
+        ("ماهر القباني", "PER", "ماهر القباني"),
+        ("القباني", "PER", "ماهر القباني"),
+    ]
+    # «حلب» is a place's name, «داود» two people's, «سلامة» a common word (safety): none is a short form.
+    found = tag(tagger, "وصل رامي حلب ثم عاد إلى حلب، والتقى سامي داود، وقال داود إن الأمر انتهى.")
+    assert ("حلب", "LOC", "حلب") in found
+    assert not [text for text, kind, _ in found if text == "داود"]
+    found = tag(tagger, "زار حسين سلامة المصنع وتفقد إجراءات سلامة العمال.")
+    assert [text for text, _, _ in found] == ["حسين سلامة"]
+
+
+def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
+    # With its spellings «زوارة» is also «زوارا»: «زواراً» (visitors) spells it.
+    tagger = GazetteerTagger(with_spellings([GazetteerEntry(canonical="زوارة", type="LOC")], frequencies()))
+    assert tag(tagger, "استقبلت المدينة زوارا كثيرين.") == [("زوارا", "LOC", "زوارة")]
+    assert tag(tagger, "استقبلت المدينة زواراً كثيرين.") == []
+    assert tag(tagger, "وصل الوفد إلى زوارة أمس.") == [("زوارة", "LOC", "زوارة")]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.workers.stages.normalize import NormalizedText, normalize, normalize_with_offsets
+from marsad.workers.stages.normalize import (
+    DELETED,
+    NormalizedText,
+    OffsetMap,
+    _normalize_rarer,
+    normalize,
+    normalize_with_offsets,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +95,41 @@ def test_offsets_map_every_normalized_character_to_its_source(text: str) -> None
 @given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), max_size=100))
 def test_offset_mapped_form_equals_normalize_on_arabic_letters_and_marks(text: str) -> None:
     assert " ".join(NormalizedText.of(text).normalized.split()) == normalize(text)
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(DELETED),
+            st.characters(min_codepoint=0x0621, max_codepoint=0x064A),
+            st.sampled_from(" \n.،«»abc0123456789\u0660\u0654"),
+        ),
+        max_size=100,
+    )
+)
+def test_the_common_case_shortcut_equals_the_general_path(text: str) -> None:
+    # Text of letters, punctuation and deletable marks takes a shortcut; the general path handles everything.
+    assert normalize_with_offsets(text) == _normalize_rarer(text, 0)
+
+
+def _reference_words(text: str) -> str:
+    lowered = text.lower()
+    cased = lowered if len(lowered) == len(text) else text
+    return "".join(char if char.isalnum() else " " for char in cased)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(
+            chr(code)
+            for code in range(sys.maxunicode + 1)
+            if not 0xD800 <= code <= 0xDFFF and code not in (0x130, 0x3A3)
+        ),
+        "ΟΔΥΣΣΕΥΣ Σ ΑΣ.",  # final sigma: ς at the end of a word
+        "İstanbul وطرطوس",  # lowercasing would change the length: the case is kept
+        "Ahmad AL-Sharaa أحمد_الشرع ١٢٣ 12",
+    ],
+)
+def test_words_are_the_lowercased_letters_and_digits(text: str) -> None:
+    assert NormalizedText(text, text, OffsetMap((), ())).words == _reference_words(text)

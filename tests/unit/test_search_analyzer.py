@@ -34,6 +34,22 @@ def test_a_word_whose_first_waw_belongs_to_it_is_not_stemmed_into_a_false_friend
     assert query_terms("وقال") == ["قال"]  # a conjunction is still stripped
 
 
+def test_a_three_letter_noun_in_ta_marbuta_is_not_stemmed_into_its_two_letters() -> None:
+    # «الحرة» (free, feminine) and «السنة» (year) are no forms of «حر» (heat) and «سن» (age): every form of the
+    # noun is indexed and asked as the noun (arabic_short_nouns), whose two letters stay another word.
+    sentence = "افتتحت الشركة فرعها في المنطقة الحرة وبالحرة خلال السنة الماضية وللسنة المقبلة"
+    assert not {"حر", "سن"} & index_terms(sentence)
+    assert {"حره", "سنه"} <= index_terms(sentence)
+    assert query_terms("الحرة حرة والسنة سنة") == ["حره", "حره", "سنه", "سنه"]
+    assert query_terms("حر سن") == ["حر", "سن"]
+
+
+def test_a_form_of_a_short_noun_that_is_a_word_of_its_own_keeps_its_meaning() -> None:
+    # «وحده» (alone) and «وجهه» (his face) are stem keywords, not و + «حدة», و + «جهة».
+    assert index_terms("جاء وحده ورفع وجهه") >= {"وحده", "وجهه"}
+    assert not {"حده", "جهه"} & index_terms("جاء وحده ورفع وجهه")
+
+
 def test_query_chain_never_expands_clitics() -> None:
     assert query_terms("وصلت السفن إلى ميناء وبطرطوس") == ["وصلت", "سفن", "ميناء", "بطرطوس"]
 

@@ -14,6 +14,12 @@ from marsad.workers.stages.normalize import NormalizedText
 MAX_BOILERPLATE_LINE = 300
 
 
+def _single_spaced(line: str) -> str:
+    """``line`` (stripped) with every run of whitespace made one space. Most lines already are: a printable
+    string holds no whitespace but the ASCII space, so splitting it into words is only needed otherwise."""
+    return line if "  " not in line and line.isprintable() else " ".join(line.split())
+
+
 class BoilerplateConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -50,7 +56,7 @@ class BoilerplateRemover:
         for line in body.normalized.split("\n"):
             stripped = line.strip()
             # Boilerplate lines are short; an article paragraph is not worth a regex match.
-            if stripped and len(stripped) <= MAX_BOILERPLATE_LINE and self._line.fullmatch(" ".join(stripped.split())):
+            if stripped and len(stripped) <= MAX_BOILERPLATE_LINE and self._line.fullmatch(_single_spaced(stripped)):
                 dropped.append((position, position + len(line)))
             position += len(line) + 1
         if not dropped:

@@ -7,7 +7,8 @@ Three kinds of context, read on the normalized words of a body:
   «شركة» … and what follows it: definite words («وزارة النقل السورية»), or one rare word and its definite
   adjectives («مصرف سورية المركزي»);
 - a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ملعب») whose name follows (part of
-  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر») that is part of both;
+  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «حقل»،
+  «بحيرة») that is part of both;
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
 A person found so is also recognised later in the same body by the same name or its last word alone.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 import ahocorasick
@@ -36,7 +38,7 @@ PERSON_TITLES = (
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 ORGANISATION_HEADS = (
-    "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مستشفي مديريه كليه "
+    "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement): a name only when a proper name follows them
@@ -50,17 +52,27 @@ _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
     "المجلس الحزب"
 )
+# Words after a definite head that make it a name («المفوضية العليا …», «الهيئة الوطنية …»).
+_HEAD_QUALIFIERS = frozenset({"العامه", "العليا", "الوطنيه", "المستقله"})
 # Definite heads that start an organisation's name only with the word after them.
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
 # «دورة الألعاب الآسيوية»).
-EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات"
+EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه"
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
-# «بطولة» is also heroism: an event only before a place, a proper name or a year.
-_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله"})
+# Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
+_CUP_HEADS = frozenset({"دوري", "كاس"})
+# «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
+# year.
+_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
-FACILITY_TRIGGERS = "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده"
+# Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
+FACILITY_TRIGGERS = (
+    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه"
+)
+# Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
+_SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 _COMPOUND_PLACE_WORDS = frozenset({"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
@@ -75,8 +87,12 @@ RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a pr
 PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word («قرية بعيدة»)
 MAX_NAME_WORDS = 3
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
+_PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
+# A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
+_PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
+_TANWEEN_FATH = "\u064b"
 _WORD = re.compile(r"\S+")
 
 
@@ -127,6 +143,12 @@ class _Window:
     def original(self, position: int) -> int:
         return self._body.offsets.original(position)
 
+    def accusative(self, token: _Token) -> bool:
+        """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name (asked only
+        of a word that ends in ا)."""
+        start, last = self._body.offsets.originals([token.start, token.end - 1])
+        return _TANWEEN_FATH in self._body.original[start : last + 2]
+
     def span(self, first: int, end: int, kind: EntityType, canonical: int) -> _Span:
         return _Span(tuple(self._tokens[first:end]), kind, self._tokens[canonical])
 
@@ -142,6 +164,7 @@ class ContextTagger:
         name_words: Iterable[str],
         stopwords: Iterable[str],
         place_names: Iterable[str] = (),
+        given_names: Iterable[str] = (),
     ) -> None:
         self._frequencies = frequencies
         self._name_words = frozenset(normalize(word) for word in name_words)
@@ -153,6 +176,8 @@ class ContextTagger:
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
         self._titles = _words(PERSON_TITLES)
+        # «علي» is also «على» typed without its dots: no given name for this context.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
         self._heads = _words(ORGANISATION_HEADS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
@@ -173,11 +198,16 @@ class ContextTagger:
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{trigger} ", len(prefix) + len(trigger))
+                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), 0))
+        # A known given name before a definite surname («سالم الدوسري»): the key takes the surname's «ال», so a given
+        # name before anything else is never looked at.
+        for given in self._given_names - self._triggers:
+            for prefix in ("", *_PROCLITICS):
+                self._automaton.add_word(f" {prefix}{given} ال", (len(prefix) + len(given), 2))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
-                self._automaton.add_word(f" {nationality} ", len(nationality))
+                self._automaton.add_word(f" {nationality} ", (len(nationality), 0))
         self._automaton.make_automaton()
 
     def tag(self, body: NormalizedText, known: Sequence[Entity] = ()) -> list[Entity]:
@@ -186,9 +216,9 @@ class ContextTagger:
         starts = {entity.start: (entity.end, entity.type) for entity in known}
         found: list[_Span] = []
         resume = 0
-        for last, length in self._automaton.iter(f" {body.words} "):
-            # The key's trailing space is at padded index `last`, so the word ends at `last - 1` in the body.
-            end = last - 1
+        for last, (length, tail) in self._automaton.iter(f" {body.words} "):
+            # The word's trailing space is at padded index `last - tail`, so it ends at `last - tail - 1` in the body.
+            end = last - tail - 1
             start = end - length
             if start < resume:
                 continue
@@ -196,7 +226,7 @@ class ContextTagger:
                 continue  # the common case («الجيش السوري»), told from the next word alone
             token = self.token(body, start, end)
             bare = self._bare(token.word)
-            if bare not in self._triggers and bare not in self._nationalities:
+            if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
             span = self._at(_Window(self, body, token, starts), bare)
             if span is not None:
@@ -206,7 +236,11 @@ class ContextTagger:
         for span in found:
             if span.kind == "PER":
                 people.setdefault((self._bare(span.tokens[0].word), *(token.word for token in span.tokens[1:])), span)
-        found += self._mentions_again(body, people, {token.start for span in found for token in span.tokens})
+        covered = {token.start for span in found for token in span.tokens}
+        found += self._mentions_again(body, people, covered)
+        found += self._clubs_again(
+            body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
+        )
         return self._entities(body, found)
 
     # --- tokens ---------------------------------------------------------------------------------------
@@ -249,6 +283,8 @@ class ContextTagger:
         """The name after the trigger ``tokens[0]``, whose word without proclitics is ``bare``."""
         if bare in self._titles:
             return self._person(tokens)
+        if bare in self._given_names and bare not in self._triggers:
+            return self._given(tokens)
         if bare in self._nationalities:
             return self._person(tokens, after_nationality=True)
         following = tokens.get(1)
@@ -257,6 +293,7 @@ class ContextTagger:
             and not following.broken
             and (
                 (bare in _DEFINITE_HEADS and following.word == _DEFINITE_HEADS[bare])
+                or (bare in self._nisba_heads and following.word in _HEAD_QUALIFIERS)
                 or (bare in self._nisba_heads and _nisba(following.word) and following.word.startswith("ال"))
             )
         ):
@@ -281,8 +318,26 @@ class ContextTagger:
                 position += 1
                 while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
                     position += 1
-            elif token.word.startswith(("ال", "وال")) or token.word in _TITLE_LINKS:
-                position += 1
+            elif (
+                not token.word.startswith("ال")
+                and (owner := tokens.get(position + 1)) is not None
+                and not owner.broken
+                and token.word not in self._heads  # «مدرب منتخب سورية …»: a body, which the next turns pass
+                and tokens.known.get(tokens.original(owner.end - len(self._bare(owner.word))), ("", ""))[1] == "LOC"
+            ):
+                position += 1  # «مدير صحة كربلاء …»: a noun of a known place, which the next turn passes
+            elif token.word.startswith(("ال", "وال")) or (
+                token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)
+            ):
+                position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
+            elif (
+                token.word[0] == "و"
+                and not token.word.startswith("وال")
+                and (owner := tokens.get(position + 1))
+                and not owner.broken
+                and owner.word.startswith("ال")
+            ):
+                position += 2  # «وزير الاتصالات وتقانة المعلومات …»
             elif token.word in self._heads and (body := tokens.get(position + 1)) and body.word.startswith("ال"):
                 position += 2  # «رئيس مجلس المدينة …»: a body with its definite name
             elif (
@@ -303,7 +358,11 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
-        while (token := tokens.get(position)) is not None and self._name_word(token):
+        while (
+            (token := tokens.get(position)) is not None
+            and self._name_word(token)
+            and not (token.word[-1] == "ا" and tokens.accusative(token))
+        ):
             word, count = token.word, position - start
             if after_nationality and not self._foreign_name_word(word, count == 0):
                 break
@@ -314,8 +373,12 @@ class ContextTagger:
             # («عبد العزيز بن سلمان»).
             if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
                 break
-            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS):
+            # «عبد السلام هيكل»: «عبد …» is one given name of two words.
+            compound = tokens[start].word == "عبد" and count == 2
+            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound):
                 break
+            if count >= 2 and (described := tokens.get(position + 1)) is not None and described.word in _PREPOSITIONS:
+                break  # «معن أسعد الحاصل على …», «… المحترف في …»: a participle describes the person
             position += 1
         if position > start and tokens[position - 1].word in _NAME_LINKS:
             position -= 1  # a name does not end with «بن» or «عبد»
@@ -324,6 +387,26 @@ class ContextTagger:
         if after_nationality and position - start == 1 and tokens[start].word not in self._name_words:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
+
+    def _given(self, tokens: _Window) -> _Span | None:
+        """A person named by a known given name and a rare definite surname that is no known name («سجل سالم
+        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names."""
+        surname = tokens.get(1)
+        if (
+            surname is None
+            or surname.broken
+            or not surname.word.startswith("ال")
+            or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
+            or surname.word in self._enders
+            or surname.word in self._triggers
+            or surname.word in self._nationalities
+            or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
+            or (surname.word[-1] == "ا" and tokens.accusative(surname))
+            or tokens.original(surname.start) in tokens.known
+            or tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known
+        ):
+            return None  # a known person («ماهر الشرع») is the gazetteer's
+        return tokens.span(0, 2, "PER", 0)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -363,6 +446,14 @@ class ContextTagger:
             else:
                 rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
                 if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
+                    described = tokens.get(position + 1)
+                    if (
+                        described is not None
+                        and not described.broken
+                        and not described.word.startswith(("ال", "و"))
+                        and _nisba(f"ال{described.word}")
+                    ):
+                        return None  # «شركة ملاحة إقليمية»: an indefinite noun and its adjective describe, not name
                     position, proper = position + 1, True
         if head in _AMBIGUOUS_HEADS and position == first:
             return None
@@ -371,13 +462,23 @@ class ContextTagger:
         # a field may follow: «الاتحاد العراقي لكرة القدم», «الشركة السورية للنفط») and describes, not names, a team
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
         national = False
+        after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
             if not (national or bare.startswith(("ال", "لل"))) or word in self._enders or self._title(bare):
                 break
+            if after_field and not (_nisba(word) or bare != word or word.startswith("لل")):
+                break  # «المفوضية العليا المستقلة للانتخابات النتائج»: the verb's object
+            after_field = bare.startswith("لل")
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
+            if (
+                bare.startswith("لل")
+                and (purpose := tokens.get(position + 1)) is not None
+                and purpose.word in _PURPOSE_PREPOSITIONS
+            ):
+                break  # «المحكمة الاتحادية العليا للمصادقة عليها»: a purpose, not a part of the name
             if national:
                 field = tokens.get(position + 1)
                 if not (
@@ -428,6 +529,13 @@ class ContextTagger:
                 break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
             if (place := self._known_place(tokens, position)) is not None:
                 position, named = place, True
+            elif (
+                position == 1
+                and head in _CUP_HEADS
+                and not word.startswith(("ال", "لل", "و"))
+                and (place := self._known_place(tokens, position + 1)) is not None
+            ):
+                position, named = place, True  # «دوري نجوم العراق», «كأس ملك إسبانيا»: a word, then the place
             elif _year(word):
                 position, named = position + 1, True
                 break
@@ -463,28 +571,41 @@ class ContextTagger:
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
-        if name is None or not self._name_word(name):
+        if name is None or name.broken:
             return None
+        # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»).
         compound = name.word in _COMPOUND_PLACE_WORDS
+        if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
+            return None
         # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name.
         if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
             return None
         facility = trigger in self._facilities
+        if facility and name.word.endswith("ات") and name.word not in self._places:
+            return None  # «محطة حاويات»: an indefinite plural is what the facility holds, not its name
         if compound:
             rest = tokens.get(2)
-            if rest is None or rest.broken or rest.word in self._enders or rest.word in self._triggers:
+            # A settlement word ends the name; a facility word may be part of it («ميناء أم قصر»).
+            if rest is None or rest.broken or rest.word in self._enders or rest.word in self._settlements:
                 return None
             return tokens.span(0, 3, "LOC", 0 if facility else 1)
-        # «مطار أربيل الدولي»: a facility keeps one definite relation adjective (not «مرفأ جبيل القديم»).
+        # «مطار أربيل الدولي», «ميناء الفاو الكبير»: a facility keeps one definite relation or size adjective (not
+        # «مرفأ جبيل القديم») that agrees with it: «مهرجان قلعة مصياف السنوي» is the festival's.
         adjective = tokens.get(2)
         if (
             facility
             and adjective is not None
             and not adjective.broken
-            and adjective.word.startswith("ال")
-            and _nisba(adjective.word)
-            and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
-            and adjective.word not in self._enders
+            and (
+                adjective.word in _SIZE_ADJECTIVES
+                or (
+                    adjective.word.startswith("ال")
+                    and _nisba(adjective.word)
+                    and self._frequencies.get(adjective.word, 0.0) >= RARE_ZIPF
+                    and adjective.word not in self._enders
+                )
+            )
+            and _feminine(adjective.word) == _feminine(trigger)
         ):
             return tokens.span(0, 3, "LOC", 0)
         return tokens.span(0, 2, "LOC", 0 if facility else 1)
@@ -513,6 +634,32 @@ class ContextTagger:
                 if surname is not None and surname in (token.word, token.word[1:], token.word[2:]):
                     found.append(_Span((token,), "PER", first.tokens[0]))
                     covered.add(start)
+        return found
+
+    def _clubs_again(self, body: NormalizedText, clubs: list[_Span], covered: set[int]) -> list[_Span]:
+        """Later mentions of a club found by its head, by its name alone («نادي الزوراء» … «رفع الزوراء رصيده»),
+        canonical the full name; not when a relation adjective follows, which makes it another body («الاتحاد
+        الأوروبي»)."""
+        found: list[_Span] = []
+        for club in clubs:
+            name = [token.word for token in club.tokens[1:]]
+            if not name or len(name) > 2:
+                continue
+            for start, end in _occurrences(body.words, (name[0],), club.tokens[-1].end):
+                if start in covered:
+                    continue
+                window = _Window(self, body, self.token(body, start, end), {})
+                if window[0].word not in (name[0], f"و{name[0]}", f"ف{name[0]}", f"ب{name[0]}", f"ل{name[0]}"):
+                    continue
+                if not all(
+                    (t := window.get(i)) is not None and not t.broken and t.word == w for i, w in enumerate(name[1:], 1)
+                ):
+                    continue
+                after = window.get(len(name))
+                if after is not None and not after.broken and (_nisba(after.word) or after.word in self._nationalities):
+                    continue
+                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.tokens[0]))
+                covered.update(t.start for t in found[-1].tokens)
         return found
 
     def _entities(self, body: NormalizedText, found: list[_Span]) -> list[Entity]:
@@ -548,6 +695,11 @@ def _nationalities(places: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _feminine(word: str) -> bool:
+    """A feminine noun or adjective («قلعة», «الدولية», «الكبرى»), by its ending, normalized."""
+    return word.endswith("ه") or word == "الكبري"
+
+
 def _year(word: str) -> bool:
     return len(word) == 4 and word.isdigit()
 
@@ -572,20 +724,36 @@ def _occurrences(words: str, needles: Iterable[str], after: int) -> list[tuple[i
     return sorted(found)
 
 
+def _with_known_places(canonical: str, inside: Sequence[Entity]) -> str:
+    """A name's canonical form spelling the places in it as the gazetteer does: «مصرف سورية المركزي» is «مصرف
+    سوريا المركزي», whichever way the article spells the country."""
+    for place in inside:
+        written = " ".join(_MARKS.sub("", place.text).split())
+        if place.type == "LOC" and written != place.canonical:
+            canonical = re.sub(rf"(?<!\S){re.escape(written)}(?!\S)", place.canonical, canonical, count=1)
+    return canonical
+
+
 def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity]:
     """The gazetteer's entities, and the context's that overlap none of them. A context place or organisation
     that strictly contains the gazetteer entities it overlaps, with a longer canonical name, replaces them: «مصرف سورية
-    المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ»."""
+    المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ». The
+    places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
     kept = list(gazetteer)
     for entity in context:
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
         if not inside:
             kept.append(entity)
         elif entity.type != "PER" and all(
-            entity.start <= g.start and g.end <= entity.end and len(entity.canonical) > g.end - g.start for g in inside
+            entity.start <= g.start
+            and g.end <= entity.end
+            and len(entity.canonical) > g.end - g.start
+            and not (entity.type == "ORG" == g.type)  # «منظمة اليونسكو», «نادي السد»: the known body itself
+            for g in inside
         ):
             kept = [g for g in kept if g not in inside]
-            kept.append(entity)
+            kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
+
     merged: list[Entity] = []
     for entity in sorted(kept, key=lambda e: (e.start, -e.end)):
         if not merged or entity.start >= merged[-1].end:

@@ -1,8 +1,8 @@
 """Exact and near-duplicate detection over normalized word shingles.
 
 Exact duplicates share ``content_hash`` (BLAKE2b of the normalized text's words). Near duplicates are found with
-MinHash signatures in a datasketch ``MinHashLSH`` index, and every LSH candidate is verified with the real
-Jaccard similarity of the two shingle sets before it is called a duplicate.
+MinHash signatures in an LSH index banded as datasketch's ``MinHashLSH`` (``Bands``), and every LSH candidate is
+verified with the real Jaccard similarity of the two shingle sets before it is called a duplicate.
 
 Signatures are one-permutation MinHash with densification (Shrivastava, ICML 2017): each shingle is hashed
 once and falls into one of ``num_perm`` bins, the minimum per bin is the signature. It estimates Jaccard
@@ -23,17 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from marsad.workers.stages.normalize import word_characters
-
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
 
 ShingleSet = npt.NDArray[np.uint32]
 
@@ -50,6 +46,7 @@ def shingles_from_text(text: str) -> ShingleSet:
 def signature_from_text(text: str) -> npt.NDArray[np.uint64]:
     return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
 
+
 _MASK32 = np.uint64(0xFFFFFFFF)
 # Odd 64-bit multipliers: multiplication modulo 2**64 by an odd number is a bijection, so the
 # polynomial word hash can be "divided" by a power of the base through its modular inverse.
@@ -58,7 +55,6 @@ _BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
 _SHINGLE_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _FINAL_MULTIPLIER = np.uint64(0xFF51AFD7ED558CCD)
 _DENSIFY_STEP = np.uint64(0x9E3779B1)
-_SIGNATURE_SEED = 1  # recorded in datasketch's objects; our signatures are seeded by the constants above
 _EMPTY = np.uint64(np.iinfo(np.uint64).max)
 _MAX_TEXT = 1 << 20
 
@@ -208,10 +204,28 @@ def fingerprints(normalized_texts: list[str], num_perm: int, words_per_shingle: 
 
 
 def jaccard(a: ShingleSet, b: ShingleSet) -> float:
-    if len(a) == 0 and len(b) == 0:
-        return 1.0
-    common = len(np.intersect1d(a, b, assume_unique=True))
-    return common / (len(a) + len(b) - common)
+    return jaccards(a, [b])[0]
+
+
+def jaccards(shingles: ShingleSet, others: Sequence[ShingleSet]) -> list[float]:
+    """Jaccard similarity of ``shingles`` with each of ``others`` (all sorted and unique), with one lookup of
+    all their shingles in ``shingles``."""
+    if not others:
+        return []
+    sizes = [len(other) for other in others]
+    if len(shingles):
+        pooled = np.concatenate(others)
+        found = shingles[np.minimum(np.searchsorted(shingles, pooled), len(shingles) - 1)] == pooled
+        running = np.concatenate(([0], np.cumsum(found)))
+        ends = np.cumsum(sizes)
+        commons = (running[ends] - running[ends - sizes]).tolist()
+    else:
+        commons = [0] * len(others)
+    size = len(shingles)
+    return [
+        1.0 if size == 0 and other == 0 else common / (size + other - common)
+        for other, common in zip(sizes, commons, strict=True)
+    ]
 
 
 class Fingerprinter:
@@ -221,6 +235,65 @@ class Fingerprinter:
 
     def __call__(self, normalized_texts: list[str]) -> list[Fingerprint]:
         return fingerprints(normalized_texts, self.num_perm, self.words_per_shingle)
+
+
+class Bands:
+    """MinHash LSH by banding: documents whose signatures agree on every row of at least one band are
+    candidates. The banding (``b`` bands of ``r`` rows for the threshold and signature length) is datasketch's
+    ``MinHashLSH``'s, and so are the candidates; the lookup is a dict per band keyed by the band's bytes, since
+    datasketch's own index (per-call checks, a byte swap and a storage call per band) cost more than the rest
+    of the decision."""
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
+        from datasketch import MinHashLSH
+
+        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands, self.rows = params.b, params.r
+        # A bucket of one document holds its id, not a set: most buckets have one, and a string is no work for
+        # the garbage collector.
+        self._tables: list[dict[bytes, str | set[str]]] = [{} for _ in range(self.bands)]
+        self._keys: dict[str, tuple[bytes, ...]] = {}
+
+    def _band_keys(self, signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
+        data = signature[: self.bands * self.rows].tobytes()
+        width = len(data) // self.bands
+        return tuple(data[start : start + width] for start in range(0, len(data), width))
+
+    def query(self, signature: npt.NDArray[np.uint64]) -> set[str]:
+        candidates: set[str] = set()
+        for key, table in zip(self._band_keys(signature), self._tables, strict=True):
+            members = table.get(key)
+            if isinstance(members, str):
+                candidates.add(members)
+            elif members is not None:
+                candidates |= members
+        return candidates
+
+    def insert(self, doc_id: str, signature: npt.NDArray[np.uint64]) -> None:
+        self.remove(doc_id)
+        keys = self._keys[doc_id] = self._band_keys(signature)
+        for key, table in zip(keys, self._tables, strict=True):
+            members = table.get(key)
+            if members is None:
+                table[key] = doc_id
+            elif isinstance(members, str):
+                table[key] = {members, doc_id}
+            else:
+                members.add(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        keys = self._keys.pop(doc_id, None)
+        if keys is None:
+            return
+        for key, table in zip(keys, self._tables, strict=True):
+            members = table[key]
+            if isinstance(members, str):
+                del table[key]
+            else:
+                members.discard(doc_id)
+                if len(members) == 1:
+                    table[key] = members.pop()
 
 
 class DuplicateIndex:
@@ -243,14 +316,10 @@ class DuplicateIndex:
         self.num_perm = num_perm
         self.window_seconds = window_seconds
         self.max_entries = max_entries
-        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
-        from datasketch import MinHashLSH
-
         # Candidates are cheap to verify, so the LSH is tuned below the real threshold to favour recall.
-        self._lsh = MinHashLSH(threshold=max(0.2, threshold - 0.2), num_perm=num_perm)
+        self._lsh = Bands(max(0.2, threshold - 0.2), num_perm)
         self._entries: OrderedDict[str, DedupEntry] = OrderedDict()
         self._by_hash: dict[str, str] = {}
-        self._last_minhash: tuple[npt.NDArray[np.uint64], LeanMinHash] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -258,32 +327,24 @@ class DuplicateIndex:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._entries
 
-    def _minhash(self, signature: npt.NDArray[np.uint64]) -> LeanMinHash:
-        """The signature as datasketch's read-only MinHash (its LSH index takes those); the scheme names
-        the hash family for datasketch's own consistency check (ours is one-permutation, 64-bit)."""
-        # check() then add() of the same document: build the datasketch object once.
-        if self._last_minhash is not None and self._last_minhash[0] is signature:
-            return self._last_minhash[1]
-        from datasketch import LeanMinHash  # see __init__
-
-        minhash = LeanMinHash(seed=_SIGNATURE_SEED, hashvalues=signature, scheme="affine64")
-        self._last_minhash = (signature, minhash)
-        return minhash
-
     def neighbours(self, doc_id: str, fingerprint: Fingerprint) -> Neighbours:
         """The indexed documents ``fingerprint`` duplicates (``doc_id`` itself excluded): an exact twin, else
         every LSH candidate whose verified similarity reaches the threshold."""
         twin = self._by_hash.get(fingerprint.content_hash)
         if twin is not None and twin != doc_id:
             return Neighbours(True, (twin,))
-        similar = []
-        for candidate in self._lsh.query(self._minhash(fingerprint.signature)):
-            if candidate == doc_id:
-                continue
-            stored = self._shingles_of(candidate)
-            if stored is not None and jaccard(fingerprint.shingles, stored) >= self.threshold:
-                similar.append(candidate)
-        return Neighbours(False, tuple(similar))
+        stored = [
+            (candidate, shingles)
+            for candidate in self._lsh.query(fingerprint.signature)
+            if candidate != doc_id and (shingles := self._shingles_of(candidate)) is not None
+        ]
+        similarities = jaccards(fingerprint.shingles, [shingles for _, shingles in stored])
+        similar = tuple(
+            candidate
+            for (candidate, _), similarity in zip(stored, similarities, strict=True)
+            if similarity >= self.threshold
+        )
+        return Neighbours(False, similar)
 
     def add(self, entry: DedupEntry) -> list[str]:
         """Index ``entry``; returns the ids evicted to make room (see ``evict``)."""
@@ -292,7 +353,7 @@ class DuplicateIndex:
         self._entries[entry.doc_id] = entry
         self._by_hash.setdefault(entry.content_hash, entry.doc_id)
         if entry.remembered:
-            self._lsh.insert(entry.doc_id, self._minhash(entry.signature), check_duplication=False)
+            self._lsh.insert(entry.doc_id, entry.signature)
         return self.evict(now=entry.seen_at)
 
     def remove(self, doc_id: str) -> None:

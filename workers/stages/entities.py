@@ -8,7 +8,7 @@ form of the same entity has appeared earlier in the document: «الشرع» aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,14 +64,60 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
     return entries
 
 
+RARE_SURNAME_ZIPF = 4.5
+
+
+def _surnames(entries: Sequence[GazetteerEntry], frequencies: Mapping[str, float]) -> dict[str, set[str]]:
+    """Short forms the gazetteer does not list: a person's last name (the last word of a full form of two words or
+    more), when it is a rare word (not «سلامة», safety) and no other entity has that word among its forms or last
+    names («الأنصاري» after «ماجد الأنصاري»)."""
+    taken: dict[str, set[str]] = {}
+    for entry in entries:
+        for form in (entry.canonical, *entry.aliases, *entry.short):
+            taken.setdefault(normalize(form), set()).add(entry.canonical)
+    last: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.type != "PER":
+            continue
+        for form in (entry.canonical, *entry.aliases):
+            words = form.split()
+            if len(words) >= 2 and len(normalize(words[-1])) >= 3:
+                last.setdefault(normalize(words[-1]), set()).add(entry.canonical)
+    found: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.type != "PER":
+            continue
+        for form in (entry.canonical, *entry.aliases):
+            words = form.split()
+            if len(words) < 2:
+                continue
+            key = normalize(words[-1])
+            if (
+                last.get(key) == {entry.canonical}
+                and taken.get(key, {entry.canonical}) == {entry.canonical}
+                and frequencies.get(key, 0.0) < RARE_SURNAME_ZIPF
+            ):
+                found.setdefault(entry.canonical, set()).add(words[-1])
+    return found
+
+
+# «وفداً», «زواراً»: a word with the accusative ending «ـاً» is an indefinite noun, not the place or body it spells
+# (a person's name may take it: «التقى محمداً»).
+_TANWEEN_FATH = "\u064b"
+
+
 class GazetteerTagger:
-    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+    def __init__(self, entries: Iterable[GazetteerEntry], frequencies: Mapping[str, float] | None = None) -> None:
+        """``frequencies`` (Zipf, of normalized words): with them, a person's rare last name counts as a short form
+        (``_surnames``)."""
+        entries = list(entries)
         forms: list[tuple[str, _Form]] = []
+        surnames = _surnames(entries, frequencies) if frequencies is not None else {}
         for entry in entries:
             full = _Form(entry.canonical, entry.type, is_short=False)
             short = _Form(entry.canonical, entry.type, is_short=True)
             forms.extend((form, full) for form in {entry.canonical, *entry.aliases})
-            forms.extend((form, short) for form in entry.short)
+            forms.extend((form, short) for form in {*entry.short, *surnames.get(entry.canonical, ())})
         self._matcher = TermMatcher(forms)
 
     @classmethod
@@ -98,4 +144,5 @@ class GazetteerTagger:
         return [
             Entity(text, hit.payload.type, hit.payload.canonical, start, end)
             for hit, (start, end, text) in zip(chosen, surfaces(body, chosen), strict=True)
+            if hit.payload.type == "PER" or _TANWEEN_FATH not in text[-2:]
         ]

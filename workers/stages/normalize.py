@@ -23,6 +23,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -135,13 +136,16 @@ _MAYBE_COMPOSING = "[\u0620-\u06ff][\u0653-\u0655]"
 
 
 _COMBINING_HAMZA_RE = re.compile("[\u0653-\u0655]")
+# Deleted marks that never compose with the letter before them.
+_LONE_DELETIONS = frozenset(DELETED) - {"\u0653", "\u0654", "\u0655"}
 
 
 @cache
-def _attention() -> re.Pattern[str]:
-    """Anything beyond letters, ASCII, punctuation and deletable marks: unusual characters, Eastern digits,
-    combining hamza. One scan for it lets the common text skip the other checks."""
-    rarer = {ord(d) for d in DIGITS} | {0x0653, 0x0654, 0x0655}
+def _deleted_or_attention() -> re.Pattern[str]:
+    """Deletable marks, and anything beyond letters, ASCII and punctuation that needs attention: unusual
+    characters, Eastern digits, combining hamza. One scan for both lets the common text (where only deletions
+    change the length) skip every other check."""
+    rarer = {ord(d) for d in DIGITS} | {0x0653, 0x0654, 0x0655} | {ord(c) for c in DELETED}
     return _char_class([c for c in _common_codes() if c not in rarer], negated=True)
 
 
@@ -208,22 +212,28 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     Equal to ``normalize`` up to whitespace, except for combining marks separated from the letter they
     would compose with by other marks (NFKC reorders marks; here only adjacent pairs compose).
     """
+    # The common case (letters, ASCII, punctuation, diacritics): only deletions change the length. Split at
+    # them: the k-th deleted character starts a shift of k + 1 where the k-th piece ends in the normalized text.
+    pieces = _deleted_or_attention().split(text)
+    if len(pieces) == 1:
+        return _replace_letters(text), OffsetMap((), ())
+    breaks = tuple(accumulate(map(len, pieces[:-1])))
+    for k, position in enumerate(breaks):
+        if text[position + k] not in _LONE_DELETIONS:
+            return _normalize_rarer(text, position + k)
+    return _replace_letters("".join(pieces)), OffsetMap(breaks, tuple(range(1, len(breaks) + 1)))
+
+
+def _normalize_rarer(text: str, attention: int) -> tuple[str, OffsetMap]:
+    """``normalize_with_offsets`` of a text that needs attention from position ``attention`` on."""
     table = _per_character_table()
-    attention = _attention().search(text)
-    if attention is None:
-        # The common case (letters, ASCII, punctuation, diacritics): only deletions change the length, so
-        # the k-th deleted character, at original position p, starts a shift of k + 1 at p - k.
-        deleted = [match.start() for match in _DELETED_RE.finditer(text)]
-        normalized = _DELETED_RE.sub("", _replace_letters(text)) if deleted else _replace_letters(text)
-        deletion_breaks = tuple(position - k for k, position in enumerate(deleted))
-        return normalized, OffsetMap(deletion_breaks, tuple(range(1, len(deleted) + 1)))
-    if _unusual().search(text, attention.start()):
+    if _unusual().search(text, attention):
         mapped = text.translate(_one_to_one_table())
         changing = _length_changing()
     else:
         mapped = _map_one_to_one(text)
         # Trying the letter-and-mark alternative at every letter is slow: only when such a mark occurs.
-        combining = _COMBINING_HAMZA_RE.search(text, attention.start())
+        combining = _COMBINING_HAMZA_RE.search(text, attention)
         changing = _deleted_or_composing() if combining else _DELETED_RE
     parts: list[str] = []
     breaks: list[int] = []
@@ -259,6 +269,29 @@ def word_characters() -> npt.NDArray[np.bool_]:
     return np.fromiter((chr(code).isalnum() for code in range(sys.maxunicode + 1)), dtype=np.bool_)
 
 
+@cache
+def _case_exceptions() -> tuple[str, ...]:
+    """Characters ``str.lower`` does not map to one character on its own: «İ» (two characters) and «Σ» (σ, or ς
+    at the end of a word)."""
+    return (*(chr(code) for code in _cased() if len(chr(code).lower()) != 1), "\u03a3")
+
+
+@cache
+def _cased() -> tuple[int, ...]:
+    return tuple(code for code in range(sys.maxunicode + 1) if chr(code).lower() != chr(code))
+
+
+@cache
+def _lowercase_words() -> npt.NDArray[np.uint32]:
+    """For every code point: its lowercase form when that is a letter or digit, else a space (built once)."""
+    table = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    for code in _cased():
+        lowered = chr(code).lower()
+        if len(lowered) == 1:
+            table[code] = ord(lowered)
+    return np.where(word_characters()[table], table, np.uint32(32)).astype(np.uint32)
+
+
 @dataclass(frozen=True)
 class NormalizedText:
     """A text with its character-wise normalized form and the map back: computed once per document
@@ -272,11 +305,17 @@ class NormalizedText:
     def words(self) -> str:
         """The normalized text lowercased, with every character that is not a letter or digit replaced by a
         space (same length): what term matching searches, so that it sees whole words only."""
-        codes = np.frombuffer(self.normalized.lower().encode("utf-32-le"), dtype=np.uint32)
-        if len(codes) != len(self.normalized):  # lowercasing changed the length (e.g. "İ"): keep the case
-            codes = np.frombuffer(self.normalized.encode("utf-32-le"), dtype=np.uint32)
-        kept = np.where(word_characters()[codes], codes, np.uint32(32)).astype(np.uint32)
-        return kept.tobytes().decode("utf-32-le")
+        text = self.normalized
+        if any(char in text for char in _case_exceptions()):
+            codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
+            if len(codes) != len(text):  # lowercasing changed the length (e.g. "İ"): keep the case
+                codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            kept = np.where(word_characters()[codes], codes, np.uint32(32)).astype(np.uint32)
+            return kept.tobytes().decode("utf-32-le")
+        # Every other character lowercases to one character on its own: one table lookup each.
+        return (
+            _lowercase_words()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)].tobytes().decode("utf-32-le")
+        )
 
     @classmethod
     def of(cls, text: str) -> NormalizedText:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick
@@ -91,17 +92,24 @@ class TermMatcher(Generic[Payload]):
             return []
         # Padded with a space on each side: index i of the padded text is index i - 1 of the normalized one,
         # so a key ending at padded index `last` (its trailing space) ends the term at normalized `last - 1`.
-        hits = [
-            TermHit(last - entry.start_back, last - 1, entry.payload)
+        make = TermHit._make  # tuple.__new__: builds a hit without a Python-level call
+        hits: list[TermHit[Payload]] = [
+            make((last - entry.start_back, last - 1, entry.payload))
             for last, entries in self._automaton.iter(f" {text.words} ")
             for entry in entries
         ]
-        hits.sort(key=_leftmost_longest)
+        _sort_leftmost_longest(hits)
         return hits
 
 
-def _leftmost_longest(hit: TermHit[Any]) -> tuple[int, int]:
-    return hit.start, -hit.end
+def _sort_leftmost_longest(hits: list[TermHit[Any]]) -> None:
+    """Sorts by start, then longest first, in place; two stable sorts on C-level keys."""
+    hits.sort(key=_END, reverse=True)
+    hits.sort(key=_START)
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 def surfaces(text: NormalizedText, hits: Sequence[TermHit[Payload]]) -> list[tuple[int, int, str]]:
@@ -120,8 +128,10 @@ def surfaces(text: NormalizedText, hits: Sequence[TermHit[Payload]]) -> list[tup
 
 def longest_non_overlapping(hits: Iterable[TermHit[Payload]]) -> list[TermHit[Payload]]:
     """Leftmost-longest selection: the usual way to resolve overlapping dictionary matches."""
+    ordered = list(hits)
+    _sort_leftmost_longest(ordered)
     chosen: list[TermHit[Payload]] = []
-    for hit in sorted(hits, key=_leftmost_longest):
+    for hit in ordered:
         if not chosen or hit.start >= chosen[-1].end:
             chosen.append(hit)
     return chosen
