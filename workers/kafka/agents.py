@@ -358,7 +358,8 @@ def run_worker(settings: Settings) -> None:
     writer = ElasticWriter(client, settings)
     writer.ensure_commits_index()
     rules = RulesWatcher(settings.rules)
-    app = build_app(settings, Preparer(settings, rules), writer, rules)
+    learned = ElasticNames(client, settings.index_prefix).learned()
+    app = build_app(settings, Preparer(settings, rules, learned), writer, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
 
 

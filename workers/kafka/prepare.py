@@ -24,8 +24,6 @@ from multiprocessing.connection import wait
 from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers.alerting import RulesWatcher
 from marsad.workers.build import build_enricher
-from marsad.workers.elastic.names import ElasticNames
-from marsad.workers.elastic.writer import elastic_client
 from marsad.workers.kafka.wire import encode_prepared
 from marsad.workers.pipeline import Enricher, iso, utc_now
 from marsad.workers.settings import Settings
@@ -80,7 +78,9 @@ def prepare_messages(enricher: Enricher, raws: Sequence[RawInput], max_message_b
 class Preparer:
     """``prepare_messages`` in worker processes (or a thread when ``prepare_processes`` is 0)."""
 
-    def __init__(self, settings: Settings, rules: RulesWatcher) -> None:
+    def __init__(self, settings: Settings, rules: RulesWatcher, learned: Sequence[GazetteerEntry] = ()) -> None:
+        """``learned``: the learned gazetteer as the decide agent last stored it (a worker tags the names learned
+        before it started). Read by the worker, not here: a prepare process has no Elasticsearch client."""
         self._max_message_bytes = settings.kafka_max_message_bytes
         self._processes = settings.prepare_processes
         self._enricher: Enricher | None = None
@@ -88,13 +88,13 @@ class Preparer:
         if self._processes > 0:
             # spawn, not fork: the worker's process has threads (Kafka clients, executors) by the time it forks.
             self._pool = ProcessPoolExecutor(
-                self._processes, mp_context=get_context("spawn"), initializer=_start, initargs=(settings,)
+                self._processes, mp_context=get_context("spawn"), initializer=_start, initargs=(settings, tuple(learned))
             )
             # Started now rather than by the first batch: building an Enricher takes seconds.
             for started in [self._pool.submit(_ready) for _ in range(self._processes)]:
                 started.result()
         else:
-            self._enricher = build_enricher(settings, rules.rules, _learned(settings))
+            self._enricher = build_enricher(settings, rules.rules, learned)
 
     def reload(self, rules: RulesWatcher) -> None:
         """New rules for the in-thread Enricher; processes watch the rules file themselves."""
@@ -127,19 +127,14 @@ class Preparer:
 _process_state: tuple[Enricher, RulesWatcher] | None = None
 
 
-def _learned(settings: Settings) -> list[GazetteerEntry]:
-    """The learned gazetteer as the decide agent last stored it: a worker tags the names learned before it started."""
-    return ElasticNames(elastic_client(settings), settings.index_prefix).learned()
-
-
-def _start(settings: Settings) -> None:
+def _start(settings: Settings, learned: Sequence[GazetteerEntry]) -> None:
     global _process_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the worker stops us
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="exit-with-worker", daemon=True).start()
     rules = RulesWatcher(settings.rules)
-    _process_state = (build_enricher(settings, rules.rules, _learned(settings)), rules)
+    _process_state = (build_enricher(settings, rules.rules, learned), rules)
 
 
 def _exit_with(worker: int) -> None:

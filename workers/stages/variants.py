@@ -10,6 +10,7 @@ form that another entity owns is dropped too: variants never take a name away fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 from marsad.workers.stages.entities import GazetteerEntry
 from marsad.workers.stages.normalize import NormalizedText, normalize
@@ -114,7 +115,7 @@ class SpellingExpander:
                 ]
                 every += normalized
             self._by_canonical[normalize(entry.canonical)] = tuple(dict.fromkeys(every))
-        self._matcher = TermMatcher(forms)
+        self._forms = forms
         # A word of a name, asked for alone («سيرغي»): its own spellings, unless it is a common word («عبد»).
         self._word_spellings = {
             word: tuple(_word_spellings(word, frequencies)[1:])
@@ -123,6 +124,11 @@ class SpellingExpander:
             for word in normalize(form).split()
             if frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
         }
+
+    @cached_property
+    def _matcher(self) -> TermMatcher[tuple[str, ...]]:
+        """Built on the first query: the worker, which only asks for ``spellings``, never pays its memory."""
+        return TermMatcher(self._forms)
 
     def expand(self, query: str) -> str:
         """``query`` with the other spellings of the names in it appended (free terms: any one of them matches)."""
