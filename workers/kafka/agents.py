@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import datasketch  # noqa: F401  loaded at start rather than by the first decided batch (dedup.py imports it late)
@@ -46,6 +48,7 @@ from marsad.topics.definitions import ALERTS, DLQ, ENRICHED, PREPARED, RAW, Topi
 from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
+from marsad.workers.allocator import return_freed_memory
 from marsad.workers.build import build_decider, build_discovery
 from marsad.workers.elastic.names import ElasticNames
 from marsad.workers.elastic.templates import install_templates
@@ -212,6 +215,8 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         broker_session_timeout=settings.kafka_session_timeout_seconds,
         broker_heartbeat_interval=settings.kafka_heartbeat_interval_seconds,
         store="memory://",
+        # Faust makes a directory for table state even with the memory store: not in the working directory.
+        datadir=Path(tempfile.gettempdir()) / f"marsad-faust-{settings.consumer_group}",
         autodiscover=False,
         producer_acks=-1,
         # A prepared article is ~15 KB: Faust's 16 KB default batch held one, and aiokafka keeps one request
@@ -351,6 +356,7 @@ def run_worker(settings: Settings) -> None:
     """``marsad worker``: create topics and indices if missing, then run the agents until stopped."""
     if not settings.distributed:
         raise SystemExit("marsad worker needs MARSAD_KAFKA_BOOTSTRAP and MARSAD_ELASTICSEARCH_URL")
+    return_freed_memory()
     assert settings.kafka_bootstrap is not None
     ensure_topics(settings.kafka_bootstrap, settings.topic_prefix, options=kafka_options(settings))
     client = elastic_client(settings)

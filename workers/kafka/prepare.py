@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 
 from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers.alerting import RulesWatcher
+from marsad.workers.allocator import return_freed_memory
 from marsad.workers.build import build_enricher
 from marsad.workers.kafka.wire import encode_prepared
 from marsad.workers.pipeline import Enricher, iso, utc_now
@@ -88,7 +89,10 @@ class Preparer:
         if self._processes > 0:
             # spawn, not fork: the worker's process has threads (Kafka clients, executors) by the time it forks.
             self._pool = ProcessPoolExecutor(
-                self._processes, mp_context=get_context("spawn"), initializer=_start, initargs=(settings, tuple(learned))
+                self._processes,
+                mp_context=get_context("spawn"),
+                initializer=_start,
+                initargs=(settings, tuple(learned)),
             )
             # Started now rather than by the first batch: building an Enricher takes seconds.
             for started in [self._pool.submit(_ready) for _ in range(self._processes)]:
@@ -129,6 +133,7 @@ _process_state: tuple[Enricher, RulesWatcher] | None = None
 
 def _start(settings: Settings, learned: Sequence[GazetteerEntry]) -> None:
     global _process_state
+    return_freed_memory()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the worker stops us
     parent = multiprocessing.parent_process()
     if parent is not None:
