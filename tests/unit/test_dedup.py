@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +20,7 @@ from marsad.workers.stages.dedup import (
     fingerprints,
     jaccard,
     jaccards,
+    lsh_banding,
 )
 from marsad.workers.stages.normalize import normalize
 
@@ -116,6 +119,26 @@ def test_bands_give_the_candidates_datasketch_gives(threshold: float, num_perm: 
             bands.remove(str(number // 2))
             reference.remove(str(number // 2))
     assert any(len(bands.query(signature)) > 1 for signature in signatures)
+
+
+@pytest.mark.parametrize("num_perm", [32, 64, 128, 256])
+def test_the_banding_is_datasketchs_for_every_threshold(num_perm: int) -> None:
+    """The worker chooses bands without loading datasketch (and scipy): the same choice on a grid of thresholds."""
+    from datasketch.lsh import _optimal_param
+
+    for threshold in np.arange(0.1, 0.96, 0.05):
+        assert lsh_banding(float(threshold), num_perm) == _optimal_param(float(threshold), num_perm, 0.5, 0.5)
+
+
+def test_deciding_loads_no_scipy() -> None:
+    """~60 MB of the worker's memory: only datasketch's MinHash (the naive bench, tests) needs it."""
+    code = (
+        "import sys; from marsad.workers.kafka import agents; from marsad.workers.stages.dedup import DuplicateIndex\n"
+        "DuplicateIndex(lambda _: None, threshold=0.8, num_perm=128, window_seconds=86400.0, max_entries=1000)\n"
+        "print('scipy' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
 
 
 shingle_sets = st.frozensets(st.integers(0, 50)).map(lambda values: np.array(sorted(values), dtype=np.uint32))

@@ -36,7 +36,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import datasketch  # noqa: F401  loaded at start rather than by the first decided batch (dedup.py imports it late)
 import faust
 import mode
 import orjson

@@ -237,19 +237,42 @@ class Fingerprinter:
         return fingerprints(normalized_texts, self.num_perm, self.words_per_shingle)
 
 
+def lsh_banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) minimising the equally weighted false-positive and false-negative areas under the banding's
+    S-curve: datasketch's ``MinHashLSH`` choice, computed the same way but integrated with numpy (Simpson's
+    rule, exact to ~1e-12 on these polynomials) rather than ``scipy.integrate.quad``: importing datasketch loads
+    scipy, ~60 MB in the worker for this one computation. ``tests/unit/test_dedup.py`` checks it against
+    datasketch."""
+
+    def area(curve: npt.NDArray[np.float64], start: float, end: float) -> float:
+        return (end - start) / (_SIMPSON_INTERVALS * 3) * float(np.dot(_SIMPSON_WEIGHTS, curve))
+
+    below = np.linspace(0.0, threshold, _SIMPSON_INTERVALS + 1)
+    above = np.linspace(threshold, 1.0, _SIMPSON_INTERVALS + 1)
+    best, chosen = float("inf"), (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            false_positive = area(1 - (1 - below**rows) ** bands, 0.0, threshold)
+            false_negative = area((1 - above**rows) ** bands, threshold, 1.0)
+            error = 0.5 * false_positive + 0.5 * false_negative
+            if error < best:
+                best, chosen = error, (bands, rows)
+    return chosen
+
+
+_SIMPSON_INTERVALS = 200
+_SIMPSON_WEIGHTS = np.array([1.0] + [4.0, 2.0] * (_SIMPSON_INTERVALS // 2 - 1) + [4.0, 1.0])
+
+
 class Bands:
     """MinHash LSH by banding: documents whose signatures agree on every row of at least one band are
     candidates. The banding (``b`` bands of ``r`` rows for the threshold and signature length) is datasketch's
-    ``MinHashLSH``'s, and so are the candidates; the lookup is a dict per band keyed by the band's bytes, since
-    datasketch's own index (per-call checks, a byte swap and a storage call per band) cost more than the rest
-    of the decision."""
+    ``MinHashLSH``'s (``lsh_banding``), and so are the candidates; the lookup is a dict per band keyed by the
+    band's bytes, since datasketch's own index (per-call checks, a byte swap and a storage call per band) cost
+    more than the rest of the decision."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        # Imported here: datasketch loads scipy (~60 MB), which the processes that only fingerprint never need.
-        from datasketch import MinHashLSH
-
-        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.bands, self.rows = params.b, params.r
+        self.bands, self.rows = lsh_banding(threshold, num_perm)
         # A bucket of one document holds its id, not a set: most buckets have one, and a string is no work for
         # the garbage collector.
         self._tables: list[dict[bytes, str | set[str]]] = [{} for _ in range(self.bands)]
