@@ -53,6 +53,7 @@ class FakeElastic(ElasticWriter):
         self.refuse: set[str] = set()
         self.crash_on: str | None = None
         self.calls = calls
+        self.writes: list[tuple[bool, list[str]]] = []  # (concurrent, op types) of each write, in order
 
     def index(self, name: str) -> dict[str, dict[str, Any]]:
         return self.indices.setdefault(name, {})
@@ -60,6 +61,7 @@ class FakeElastic(ElasticWriter):
     async def write(self, actions: list[dict[str, Any]], concurrent: bool = False) -> list[Refused]:
         names = sorted({action["_index"] for action in actions})
         self.calls.append("elastic:" + ",".join(names))
+        self.writes.append((concurrent, [action["_op_type"] for action in actions]))
         if self.crash_on in names:
             self.crash_on = None
             raise Crash(self.calls[-1])
@@ -67,6 +69,9 @@ class FakeElastic(ElasticWriter):
         for action in actions:
             if action["_id"] in self.refuse:
                 refused.append(Refused(action["_index"], action["_id"], action["_source"], "mapper_parsing_exception"))
+            elif action["_op_type"] == "update":
+                if action["_id"] in self.index(action["_index"]):
+                    self.index(action["_index"])[action["_id"]] |= action["doc"]
             elif action["_op_type"] == "index" or action["_id"] not in self.index(action["_index"]):
                 self.index(action["_index"])[action["_id"]] = action["_source"]
         return refused
@@ -193,6 +198,28 @@ def test_a_refused_document_is_dead_lettered_once_and_the_others_go_on(own_metri
     assert world.acked == 1
     assert own_metrics.get_sample_value("marsad_rejects_total", {"stage": "index"}) == 1
     assert own_metrics.get_sample_value("marsad_articles_total", {"outcome": "indexed"}) == 2
+
+
+def test_documents_go_out_concurrently_and_corrections_after_them() -> None:
+    """A late original corrects its reprint: the batch's new documents are one concurrent write, the
+    correction of the stored reprint a write of its own after it (it may target a document of the same batch)."""
+    body = "وصل وفد عسكري إلى قاعدة حميميم الجوية صباح اليوم في زيارة لم يعلن عنها مسبقا وفق مصادر محلية متطابقة"
+
+    def dated(doc_id: str, published_at: str) -> bytes:
+        article = {"id": doc_id, "title": "خبر", "body": body, "published_at": published_at}
+        raw = json.dumps(article, ensure_ascii=False).encode("utf-8")
+        (outcome,) = enricher().prepare([RawInput(raw, SourcePosition("test"))], NOW)
+        assert isinstance(outcome, Prepared)
+        return encode_prepared(outcome)
+
+    world = World()
+    asyncio.run(world.commit([dated("reprint", "2026-05-06T12:00:00Z")]))
+    world.elastic.writes.clear()
+    asyncio.run(world.commit([dated("original", "2026-05-06T08:00:00Z")]))
+    documents = [write for write in world.elastic.writes if "update" in write[1] or write[0]]
+    assert documents == [(True, ["index"]), (False, ["update"])]
+    stored = world.elastic.index(world.elastic.names.documents)
+    assert stored["reprint"]["duplicate_of"] == "original" and stored["original"]["duplicate_of"] is None
 
 
 @pytest.mark.parametrize("crash_on", ["alerts", "mark"])
