@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 import ahocorasick
@@ -33,10 +34,11 @@ PERSON_TITLES = (
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
     "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
-    "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره"
+    "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
+_TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه"
@@ -86,7 +88,10 @@ COMMON_ZIPF = 5.0  # a word this frequent is a common word, unless it is a known
 RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a proper name
 PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word («قرية بعيدة»)
 MAX_NAME_WORDS = 3
-_NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت"})
+# A word is ل + a noun when the noun alone is this much more frequent (Zipf) than the word: «لصياغة», not «ليلى».
+_CLITIC_GAIN = 0.5
+# Words that link a name's parts (with European particles: «نايلة دو فريج», «أورسولا فون دير لاين»).
+_NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت", "دو", "دي", "فون", "فان"})
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
 # A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
 _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
@@ -143,6 +148,10 @@ class _Window:
     def original(self, position: int) -> int:
         return self._body.offsets.original(position)
 
+    def hamza(self, token: _Token) -> bool:
+        """Whether the word is written with a hamza on its first alef («إلياس»): no article, though it normalizes so."""
+        return self._body.original[self.original(token.start)] in "أإآ"
+
     def accusative(self, token: _Token) -> bool:
         """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name (asked only
         of a word that ends in ا)."""
@@ -194,6 +203,8 @@ class ContextTagger:
             | self._events
             | _DEFINITE_EVENT_HEADS
         )
+        # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
+        self._nationalities -= self._triggers
         # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
@@ -215,7 +226,9 @@ class ContextTagger:
         name starts where a known entity does is the gazetteer's («الرئيس فلاديمير بوتين»): not looked at further."""
         starts = {entity.start: (entity.end, entity.type) for entity in known}
         found: list[_Span] = []
+        named: set[int] = set()  # where the names found start
         resume = 0
+        title_until = 0  # where the name after the last title starts: the title's modifiers are before it
         for last, (length, tail) in self._automaton.iter(f" {body.words} "):
             # The word's trailing space is at padded index `last - tail`, so it ends at `last - tail - 1` in the body.
             end = last - tail - 1
@@ -229,8 +242,16 @@ class ContextTagger:
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
             span = self._at(_Window(self, body, token, starts), bare)
-            if span is not None:
-                found.append(span)
+            if span is None or span.tokens[0].start in named:
+                continue
+            if start < title_until and not self._named_body(span):
+                continue  # «رئيس مجلس المدينة …», «رئيسة لجنة المهرجانات …»: a role, no body's name
+            found.append(span)
+            named.add(span.tokens[0].start)
+            if span.kind == "PER":
+                # A title's modifiers may name a body («رئيس الهيئة العامة للطيران المدني …»): read on after the title.
+                resume, title_until = token.end, span.tokens[0].start
+            else:
                 resume = span.tokens[-1].end
         people: dict[tuple[str, ...], _Span] = {}
         for span in found:
@@ -242,6 +263,13 @@ class ContextTagger:
             body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
         )
         return self._entities(body, found)
+
+    @staticmethod
+    def _named_body(span: _Span) -> bool:
+        """Whether a body in a title's modifiers is named, not a role's description: a definite head («الهيئة العامة
+        للمناطق الحرة»), or a head with a definite word and more («وزارة الخارجية الروسية»)."""
+        words = [token.word for token in span.tokens]
+        return span.kind != "ORG" or words[0].startswith("ال") or (len(words) >= 3 and words[1].startswith("ال"))
 
     # --- tokens ---------------------------------------------------------------------------------------
 
@@ -285,8 +313,6 @@ class ContextTagger:
             return self._person(tokens)
         if bare in self._given_names and bare not in self._triggers:
             return self._given(tokens)
-        if bare in self._nationalities:
-            return self._person(tokens, after_nationality=True)
         following = tokens.get(1)
         if bare in self._heads or (
             following is not None
@@ -302,6 +328,8 @@ class ContextTagger:
             return self._place(tokens, bare)
         if bare in self._events or bare in _DEFINITE_EVENT_HEADS:
             return self._event(tokens, bare)
+        if bare in self._nationalities:
+            return self._person(tokens, after_nationality=True)
         return None
 
     def _person(self, tokens: _Window, after_nationality: bool = False) -> _Span | None:
@@ -323,13 +351,28 @@ class ContextTagger:
                 and (owner := tokens.get(position + 1)) is not None
                 and not owner.broken
                 and token.word not in self._heads  # «مدرب منتخب سورية …»: a body, which the next turns pass
+                and self._frequencies.get(token.word, 0.0) >= RARE_ZIPF  # a common noun, not «الباحث سامر حمص»
+                and token.word not in self._given_names
                 and tokens.known.get(tokens.original(owner.end - len(self._bare(owner.word))), ("", ""))[1] == "LOC"
             ):
                 position += 1  # «مدير صحة كربلاء …»: a noun of a known place, which the next turn passes
-            elif token.word.startswith(("ال", "وال")) or (
-                token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)
-            ):
+            elif (
+                token.word.startswith(("ال", "وال", "لل"))
+                and token.word not in self._enders
+                and not tokens.hamza(token)
+            ) or (token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)):
                 position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
+            elif (
+                token.word.startswith("ل")
+                and (owner := tokens.get(position + 1)) is not None
+                and not owner.broken
+                and owner.word.startswith(("ال", "و"))
+                and token.word not in self._name_words
+                and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+            ):
+                position += 1  # «رئيس الجمعية الحرفية لصياغة وصناعة الذهب …»: ل + a noun the next words own
+            elif token.word in _COMPOUND_PLACE_WORDS and position > 1 and tokens[position - 1].word == "بلديه":
+                position += 2  # «رئيس بلدية بيت الدين …»: a compound town name
             elif (
                 token.word[0] == "و"
                 and not token.word.startswith("وال")
@@ -349,8 +392,12 @@ class ContextTagger:
                 and self._frequencies.get(body.word, 0.0) >= COMMON_ZIPF
             ):
                 position += 3  # «رئيس مجلس إدارة الشركة …»
-            elif token.word == "في" and (place_word := tokens.get(position + 1)) and place_word.word.startswith("ال"):
-                position += 2  # «مدير الحراج في المحافظة …»
+            elif (
+                token.word in _TITLE_PREPOSITIONS
+                and (place_word := tokens.get(position + 1))
+                and place_word.word.startswith("ال")
+            ):
+                position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
             else:
                 break
         start = position
@@ -360,15 +407,15 @@ class ContextTagger:
                 return None
         while (
             (token := tokens.get(position)) is not None
-            and self._name_word(token)
+            and (self._name_word(token) or (token.word in _NAME_LINKS and not token.broken))
             and not (token.word[-1] == "ا" and tokens.accusative(token))
         ):
             word, count = token.word, position - start
             if after_nationality and not self._foreign_name_word(word, count == 0):
                 break
             after_link = count > 0 and tokens[position - 1].word in _NAME_LINKS
-            if count == 0 and word.startswith(("ال", "وال")):
-                break  # a given name does not take the article
+            if count == 0 and word.startswith(("ال", "وال")) and not tokens.hamza(token):
+                break  # a given name does not take the article («إلياس» is no article)
             # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
             # («عبد العزيز بن سلمان»).
             if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
@@ -377,7 +424,12 @@ class ContextTagger:
             compound = tokens[start].word == "عبد" and count == 2
             if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound):
                 break
-            if count >= 2 and (described := tokens.get(position + 1)) is not None and described.word in _PREPOSITIONS:
+            if (
+                count >= 2
+                and not after_link
+                and (described := tokens.get(position + 1)) is not None
+                and described.word in _PREPOSITIONS
+            ):
                 break  # «معن أسعد الحاصل على …», «… المحترف في …»: a participle describes the person
             position += 1
         if position > start and tokens[position - 1].word in _NAME_LINKS:
@@ -734,16 +786,35 @@ def _with_known_places(canonical: str, inside: Sequence[Entity]) -> str:
     return canonical
 
 
+def _part_of_person(person: Entity, known: Entity, people: set[str]) -> bool:
+    """Whether the gazetteer's ``known`` inside a person found from the context is a part of that person's name: a
+    place or another person's surname after the first name («منى الخليل», «نورا جنبلاط» is not «وليد جنبلاط»), or the
+    place a later mention of a person found so names alone («الخليل» after «منى الخليل»)."""
+    if not (person.start <= known.start and known.end <= person.end) or known.type not in ("PER", "LOC"):
+        return False
+    if known.start == person.start:
+        return known.type == "LOC" and person.canonical in people and known.end == person.end
+    first = normalize(person.canonical.split()[0])
+    return known.type == "LOC" or SequenceMatcher(None, first, normalize(known.canonical.split()[0])).ratio() < 0.75
+
+
 def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity]:
     """The gazetteer's entities, and the context's that overlap none of them. A context place or organisation
     that strictly contains the gazetteer entities it overlaps, with a longer canonical name, replaces them: «مصرف سورية
     المركزي» is one organisation, «مطار أربيل الدولي» one place; «بلدة تلكلخ» keeps the gazetteer's «تلكلخ». The
     places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
     kept = list(gazetteer)
-    for entity in context:
+    people: set[str] = set()  # the canonical names of the people found with more than one word
+    for entity in sorted(context, key=lambda e: e.start):
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
         if not inside:
             kept.append(entity)
+            if entity.type == "PER" and entity.text != entity.canonical:
+                people.add(entity.canonical)
+        elif entity.type == "PER" and all(_part_of_person(entity, g, people) for g in inside):
+            kept = [g for g in kept if g not in inside]
+            kept.append(entity)
+            people.add(entity.canonical)
         elif entity.type != "PER" and all(
             entity.start <= g.start
             and g.end <= entity.end

@@ -1,0 +1,87 @@
+"""A title's modifiers and the name after them (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.workers.build import build_tagger
+from marsad.workers.pipeline import Tagger
+from marsad.workers.settings import Settings
+from marsad.workers.stages.normalize import NormalizedText
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def tag() -> Tagger:
+    return build_tagger(Settings())
+
+
+def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
+    return [(e.text, e.type, e.canonical) for e in tag(NormalizedText.of(sentence), NormalizedText.of(""))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # ل + a noun owned by the next words is a modifier of the title, not the name.
+        (
+            "وقال رئيس النقابة العامة لتجارة وصناعة الألبسة منير حلواني إن المبيعات تراجعت.",
+            ("منير حلواني", "PER", "منير حلواني"),
+        ),
+        # A given name written with a hamza is no definite word («إلياس»).
+        ("وقال المدير إلياس نعمة إن المشروع تأخر.", ("إلياس نعمة", "PER", "إلياس نعمة")),
+        # «أبو» inside a name, frequent as it is; then a preposition after the name.
+        ("وأوضح رئيس مجلس الإدارة فارس أبو حمدة في بيان أن الأرباح زادت.", ("فارس أبو حمدة", "PER", "فارس أبو حمدة")),
+        # «إلى» + a definite word modifies a title as «في» does.
+        (
+            "وصل المبعوث الأممي إلى الشرق الأوسط ريتشارد ميلر إلى بيروت.",
+            ("ريتشارد ميلر", "PER", "ريتشارد ميلر"),
+        ),
+        # A compound town name after «بلدية».
+        ("وقال رئيس بلدية كفر نبل جمال العمر إن الطريق فتحت.", ("جمال العمر", "PER", "جمال العمر")),
+        # A European particle links the parts of a name.
+        ("وقالت المديرة كلارا دو مونتيني إن المعرض يفتتح غداً.", ("كلارا دو مونتيني", "PER", "كلارا دو مونتيني")),
+        # A body named in a title's modifiers is tagged too.
+        (
+            "وقال رئيس الهيئة العامة للموارد السمكية زياد نصار إن الصيد توقف.",
+            ("الهيئة العامة للموارد السمكية", "ORG", "الهيئة العامة للموارد السمكية"),
+        ),
+        (
+            "وقال رئيس الهيئة العامة للموارد السمكية زياد نصار إن الصيد توقف.",
+            ("زياد نصار", "PER", "زياد نصار"),
+        ),
+        # Another person sharing a known person's surname is that other person.
+        ("وقالت الكاتبة ريم جنبلاط إن الرواية صدرت.", ("ريم جنبلاط", "PER", "ريم جنبلاط")),
+        # A surname that is also a place's name is the person's, after a title.
+        ("وقال الباحث سامر حمص إن الدراسة اكتملت.", ("سامر حمص", "PER", "سامر حمص")),
+    ],
+)
+def test_a_title_and_its_modifiers(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent"),
+    [
+        # «إلى» is no definite word: the verbal noun after it is no name.
+        ("دعا الرئيس في لقائه مع الوزير إلى فتح أسواق جديدة.", "فتح أسواق"),
+        # ل + a noun is no name after a title's definite modifiers.
+        ("وقال رئيس الجمعية الخيرية لرعاية الأيتام إن التبرعات زادت.", "لرعاية الأيتام"),
+        # A body that only describes a role in a title is no name.
+        ("وقال رئيس مجلس المدينة خالد الحمود إن الطريق فتح.", "مجلس المدينة"),
+        ("وقالت رئيسة لجنة الجائزة سعاد حداد إن النتائج تعلن غداً.", "لجنة الجائزة"),
+    ],
+)
+def test_no_name_from_a_title_where_none_is(tag: Tagger, sentence: str, absent: str) -> None:
+    assert absent not in [text for text, _, _ in entities(tag, sentence)]
+
+
+def test_the_known_person_keeps_a_misspelled_given_name(tag: Tagger) -> None:
+    # «فلاديمير» mistyped is still the gazetteer's person, not another one.
+    found = entities(tag, "قال الرئيس فلادمير بوتين إن المحادثات مستمرة.")
+    assert [canonical for _, kind, canonical in found if kind == "PER"] == ["فلاديمير بوتين"]
+
+
+def test_a_place_alone_stays_a_place(tag: Tagger) -> None:
+    assert ("حمص", "LOC", "حمص") in entities(tag, "وصل الوزير سامر حداد إلى حمص أمس.")
