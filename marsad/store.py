@@ -21,6 +21,7 @@ from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.search import SearchHit
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet
 from marsad.workers.stages.discovery import Candidate
+from marsad.workers.stages.variants import document_variants
 
 # The schema as a list of migrations: a store at ``PRAGMA user_version`` N gets migrations N+1.. applied at
 # open, each in its own transaction. Append a migration for a change; never edit one that has shipped.
@@ -114,6 +115,15 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         migrate(self._db)
         self._fts = FullTextIndex(self._db)
+        self._index_variants()
+
+    def _index_variants(self) -> None:
+        """The `name_variants` field for documents stored before it existed."""
+        missing = self._fts.without_variants()
+        if missing:
+            with self._transaction():
+                for seq, document in self.documents_by_seq(missing).items():
+                    self._fts.set_variants(seq, document_variants(document))
 
     def close(self) -> None:
         self._db.close()
@@ -192,7 +202,7 @@ class Store:
             (document.id, document.story_id, document.content_hash, payload),
         )
         seq = cursor.fetchone()[0]
-        self._fts.add(seq, document.title, document.body)
+        self._fts.add(seq, document.title, document.body, document_variants(document))
         self._db.execute(
             "INSERT OR REPLACE INTO shingles (id, shingles) VALUES (?, ?)",
             (document.id, item.fingerprint.shingles.tobytes()),

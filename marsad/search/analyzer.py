@@ -1,7 +1,7 @@
 """A pure-Python mirror of marsad's Elasticsearch Arabic analyzers.
 
 Index side (`marsad_arabic_index`) and query side (`marsad_arabic`) of
-``config/elasticsearch/news-template.json``:
+``config/elasticsearch/news-template.json`` (and `marsad_variants`, ``analyze_variants``):
 
     standard tokenizer -> lowercase -> decimal_digit -> stop(_arabic_) -> arabic_normalization
         -> arabic_clitics (index side only) -> arabic_short_nouns -> arabic_stem_keywords -> arabic_stem
@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 import regex
 
 from marsad.workers.stages.lexicon import frequencies, protected, short_nouns, stopwords
+from marsad.workers.stages.variants import fold, transliteration_letters
 
 _THRICE = 0.5  # log10(3): three times as frequent, in Zipf units
 MAX_TOKEN_LENGTH = 255  # Lucene's default, in UTF-16 code units; longer tokens are split
@@ -395,4 +396,15 @@ def analyze_query(text: str) -> list[Token]:
         Token(term, start, end, position)
         for position, (start, end) in enumerate(word_spans(text))
         if (term := query_term(text[start:end])) is not None
+    ]
+
+
+def analyze_variants(text: str) -> list[Token]:
+    """`marsad_variants` (the `name_variants` field, index and search side): the transliteration char filter, then
+    the standard chain up to Arabic normalization, then the fold (``marsad.workers.stages.variants.fold``)."""
+    mapped = transliteration_letters(text)
+    return [
+        Token(key, start, end, position)
+        for position, (start, end) in enumerate(word_spans(mapped))
+        if (term := _normalized(mapped[start:end])) is not None and (key := fold(term)) is not None
     ]

@@ -28,6 +28,11 @@ Lucene stores it in one byte (``norm_length``). A document's score is its best f
 FIELD_TIE_BREAKER 0, as ``best_fields``). A phrase scores like Lucene's PhraseQuery: the sum of its terms'
 idf, tf the number of its occurrences.
 
+Beside it, ``marsad search`` asks the `name_variants` field (a name's other transliterations,
+``marsad.workers.stages.variants``) as a ``constant_score`` clause: a document whose field has one of the query's
+keys (``analyze_variants``, kept in ``fts_variants``) gets VARIANT_MATCH_SCORE added, so the spelling asked for
+ranks before another spelling of it.
+
 FTS5 does what it is good at: its index finds the candidates, its ``fts5vocab`` tables give document
 frequencies (``col``) and term frequencies (``instance``, aggregated in SQL); per-document lengths, term
 positions and the field totals are kept next to it (``fts_lengths``, ``fts_positions``, ``fts_stats``) and
@@ -54,7 +59,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from marsad.search.analyzer import CLITIC_PATTERN_COUNT, Token, analyze_index, analyze_query, index_terms, word_spans
+from marsad.search.analyzer import (
+    CLITIC_PATTERN_COUNT,
+    Token,
+    analyze_index,
+    analyze_query,
+    analyze_variants,
+    index_terms,
+    word_spans,
+)
+from marsad.workers.search import VARIANT_MATCH_SCORE
 
 TITLE_WEIGHT = 2.0
 K1 = 1.2
@@ -110,6 +124,14 @@ _SCHEMA = (
         doc_count INTEGER NOT NULL,
         term_count INTEGER NOT NULL
     )""",
+    # The `name_variants` field: its text (a document indexed before it existed has no row) and its keys.
+    "CREATE TABLE IF NOT EXISTS fts_variant_words (doc_key INTEGER PRIMARY KEY, words TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS fts_variants (
+        key TEXT NOT NULL,
+        doc_key INTEGER NOT NULL,
+        PRIMARY KEY (key, doc_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS fts_variants_doc_key ON fts_variants (doc_key)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts_terms, col)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances USING fts5vocab(main, fts_terms, instance)",
 )
@@ -160,6 +182,7 @@ class _Query(NamedTuple):
     terms: frozenset[str]  # terms outside quotes: any one of them makes a match
     phrases: tuple[tuple[Token, ...], ...]  # analysed quoted phrases of two or more terms
     term_counts: dict[str, int]  # how often each term is in the query: a repeated term weighs more, as in Lucene
+    variants: frozenset[str]  # the query's `name_variants` keys
 
     @property
     def all_terms(self) -> frozenset[str]:
@@ -175,7 +198,8 @@ def _parse_query(query: str) -> _Query:
             phrases.append(tuple(tokens))
         else:
             terms.update(token.term for token in tokens)
-    return _Query(frozenset(terms), tuple(phrases), dict(terms))
+    variants = frozenset(token.term for token in analyze_variants(query))
+    return _Query(frozenset(terms), tuple(phrases), dict(terms), variants)
 
 
 def _fts_safe(text: str) -> str:
@@ -372,8 +396,9 @@ class FullTextIndex:
             (doc_key, title.positions, body.positions),
         )
 
-    def add(self, doc_key: int, title: str, body: str) -> None:
-        """Index a document under the store's rowid; adding a key again replaces the document."""
+    def add(self, doc_key: int, title: str, body: str, variants: str = "") -> None:
+        """Index a document under the store's rowid; adding a key again replaces the document. ``variants``: the
+        text of its `name_variants` field (``marsad.workers.stages.variants.document_variants``)."""
         fields = (_analyse_field(title), _analyse_field(body))
         previous = self._connection.execute(
             "SELECT title, body FROM fts_documents WHERE doc_key = ?", (doc_key,)
@@ -401,6 +426,27 @@ class FullTextIndex:
             (doc_key, fields[0].fts_text, fields[1].fts_text),
         )
         self._write_statistics(doc_key, *fields)
+        self.set_variants(doc_key, variants)
+
+    def set_variants(self, doc_key: int, words: str) -> None:
+        """Index (or replace) the document's `name_variants` field."""
+        self._connection.execute("DELETE FROM fts_variants WHERE doc_key = ?", (doc_key,))
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO fts_variants (key, doc_key) VALUES (?, ?)",
+            ((token.term, doc_key) for token in analyze_variants(words)),
+        )
+        self._connection.execute(
+            "INSERT OR REPLACE INTO fts_variant_words (doc_key, words) VALUES (?, ?)", (doc_key, words)
+        )
+
+    def without_variants(self) -> list[int]:
+        """The documents indexed before the `name_variants` field existed."""
+        return [
+            key
+            for (key,) in self._connection.execute(
+                "SELECT doc_key FROM fts_documents WHERE doc_key NOT IN (SELECT doc_key FROM fts_variant_words)"
+            )
+        ]
 
     def search(self, query: str, limit: int) -> list[Hit]:
         """The best `limit` documents for the query, best first."""
@@ -416,17 +462,20 @@ class FullTextIndex:
         return self._hit(doc_key, 0.0, _parse_query(query)).snippet
 
     def _rank(self, parsed: _Query, limit: int) -> list[tuple[int, float]]:
-        if limit <= 0 or not (parsed.terms or parsed.phrases):
+        if limit <= 0 or not (parsed.terms or parsed.phrases or parsed.variants):
             return []
         stats = self._field_stats()
         terms = self._term_stats(parsed.all_terms, stats)
         if not parsed.phrases:
             ranked = self._rank_terms(parsed, stats, terms, limit)
         else:
-            scores = self._term_field_scores(parsed, stats, terms)
+            scores, variant_matches = self._term_field_scores(parsed, stats, terms)
             for phrase in parsed.phrases:
                 self._add_phrase_scores(scores, phrase, stats, terms)
-            combined = ((doc_key, _combine(fields)) for doc_key, fields in scores.items())
+            combined = (
+                (doc_key, _combine(fields) + VARIANT_MATCH_SCORE * (doc_key in variant_matches))
+                for doc_key, fields in scores.items()
+            )
             ranked = heapq.nsmallest(limit, (hit for hit in combined if hit[1] > 0), key=lambda hit: (-hit[1], hit[0]))
         return ranked
 
@@ -468,9 +517,9 @@ class FullTextIndex:
     def _term_scores_sql(
         self, query: _Query, stats: dict[str, _FieldStats], terms: dict[str, _TermStats]
     ) -> tuple[str, dict[str, object]] | None:
-        """SELECT doc, title_score, body_score: the free terms' BM25 per field (boosts included), for every
-        document that has one of them (or for the candidates, see _term_candidates). None if none of the
-        terms is indexed."""
+        """SELECT doc, title_score, body_score, variant_match: the free terms' BM25 per field (boosts included), for
+        every document that has one of them (or for the candidates, see _term_candidates), and 1 for a document whose
+        `name_variants` has one of the query's keys. None if none of the terms or keys is indexed."""
         candidates = self._term_candidates(query, terms)
         parameters: dict[str, object] = {"candidates": json.dumps(candidates)}
         only_candidates = "" if candidates is None else " AND doc IN (SELECT value FROM json_each(:candidates))"
@@ -486,6 +535,12 @@ class FullTextIndex:
                 f"SELECT doc, col, count(*) AS freq, iif(col = 'title', :title{number}, :body{number}) AS weight"
                 f" FROM temp.fts_instances WHERE term = :term{number}{only_candidates} GROUP BY doc, col"
             )
+        if query.variants:
+            parameters["variant_keys"] = json.dumps(sorted(query.variants))
+            frequencies.append(
+                "SELECT doc_key AS doc, 'variants' AS col, 1 AS freq, 0.0 AS weight FROM fts_variants"
+                " WHERE key IN (SELECT value FROM json_each(:variant_keys)) GROUP BY doc_key"
+            )
         if not frequencies:
             return None
         field_scores = []
@@ -497,7 +552,7 @@ class FullTextIndex:
                 f" AS {field}_score"
             )
         sql = (
-            f"SELECT doc, {', '.join(field_scores)}"
+            f"SELECT doc, {', '.join(field_scores)}, max(col = 'variants') AS variant_match"
             f" FROM ({' UNION ALL '.join(frequencies)}) JOIN fts_lengths ON doc_key = doc GROUP BY doc"
         )
         return sql, parameters
@@ -510,19 +565,21 @@ class FullTextIndex:
             return []
         sql, parameters = built
         ranked = self._connection.execute(
-            "SELECT doc, max(title_score, body_score) + :tie_breaker * min(title_score, body_score) AS score"
-            f" FROM ({sql}) ORDER BY score DESC, doc LIMIT :limit",
-            {**parameters, "tie_breaker": FIELD_TIE_BREAKER, "limit": limit},
+            "SELECT doc, max(title_score, body_score) + :tie_breaker * min(title_score, body_score)"
+            f" + :variant_score * variant_match AS score FROM ({sql}) ORDER BY score DESC, doc LIMIT :limit",
+            {**parameters, "tie_breaker": FIELD_TIE_BREAKER, "variant_score": VARIANT_MATCH_SCORE, "limit": limit},
         )
         return [(doc_key, score) for doc_key, score in ranked]
 
     def _term_field_scores(
         self, query: _Query, stats: dict[str, _FieldStats], terms: dict[str, _TermStats]
-    ) -> dict[int, list[float]]:
+    ) -> tuple[dict[int, list[float]], set[int]]:
+        """Each document's score per field, and the documents the `name_variants` keys match."""
         built = self._term_scores_sql(query, stats, terms)
         if built is None:
-            return {}
-        return {doc_key: list(scores) for doc_key, *scores in self._connection.execute(*built)}
+            return {}, set()
+        rows = self._connection.execute(*built).fetchall()
+        return {doc_key: [title, body] for doc_key, title, body, _ in rows}, {row[0] for row in rows if row[3]}
 
     def _add_phrase_scores(
         self,

@@ -24,6 +24,7 @@ from marsad.workers.search import (
     FACET_BUCKETS,
     HITS_PER_STORY,
     SNIPPET_CHARS,
+    VARIANT_MATCH_SCORE,
     AlertPage,
     AlertRecord,
     FacetBucket,
@@ -62,6 +63,19 @@ def _hit(hit: dict[str, Any]) -> SearchHit:
     )
 
 
+def text_query(expanded: str) -> dict[str, Any]:
+    """The query for an (expanded) search text: title and body as the embedded store ranks them, and a constant
+    VARIANT_MATCH_SCORE for a document whose `name_variants` has another transliteration of a word asked for."""
+    return {
+        "bool": {
+            "should": [
+                {"multi_match": {"query": expanded, "fields": ["title^2", "body"]}},
+                {"constant_score": {"filter": {"match": {"name_variants": expanded}}, "boost": VARIANT_MATCH_SCORE}},
+            ]
+        }
+    }
+
+
 def _expander(settings: Settings, client: Elasticsearch) -> SpellingExpander:
     """The query expander over the gazetteer and the names learned so far."""
     return build_expander(settings, ElasticNames(client, settings.index_prefix).learned())
@@ -72,7 +86,7 @@ def search(settings: Settings, query: str, limit: int) -> list[dict[str, Any]]:
     client = elastic_client(settings)
     response = client.search(
         index=news_alias(settings.index_prefix),
-        query={"multi_match": {"query": _expander(settings, client).expand(query), "fields": ["title^2", "body"]}},
+        query=text_query(_expander(settings, client).expand(query)),
         highlight=_HIGHLIGHT,
         source_excludes=["entities", *DERIVED_FIELDS],
         size=limit,
@@ -184,7 +198,7 @@ class ElasticBackend:
 
     def search(self, query: str, filters: SearchFilters, page: int, size: int) -> SearchPage:
         expanded = self._expander.expand(query)
-        text = {"multi_match": {"query": expanded, "fields": ["title^2", "body"]}} if query.strip() else None
+        text = text_query(expanded) if query.strip() else None
         response = self._client.search(
             index=self._documents,
             query={"bool": {"must": [text or {"match_all": {}}], "filter": _filters(filters)}},

@@ -38,6 +38,7 @@ from marsad.workers.elastic.templates import alerts_index, create_index_if_missi
 from marsad.workers.pipeline import Processed, epoch
 from marsad.workers.settings import Settings
 from marsad.workers.stages.dedup import DedupEntry, ShingleSet, array_text, shingles_from_text, signature_from_text
+from marsad.workers.stages.variants import document_variants
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,11 @@ class Refused:
     reason: str
 
 
-# Flat copies of the nested entity fields, for Kibana's aggregations, and every spelling of the entities' names,
-# in the index's default query fields, so that Kibana's plain search for «بوتن» finds «بوتين»; not part of the
+# Flat copies of the nested entity fields, for Kibana's aggregations, every spelling of the entities' names and the
+# rare words and names to fold over their transliterations (`name_variants`), in the index's default query fields,
+# so that Kibana's plain search for «بوتن» finds «بوتين» and «غوارديولا» finds «جوارديولا»; not part of the
 # exported document.
-SEARCH_COPIES = ("entity_canonicals", "entity_types", "entity_spellings")
+SEARCH_COPIES = ("entity_canonicals", "entity_types", "entity_spellings", "name_variants")
 # Stored fields that are not part of the exported document: the copies above and the decider's state.
 DERIVED_FIELDS = (*SEARCH_COPIES, DEDUP_FIELD)
 
@@ -112,6 +114,7 @@ def search_source(
         "entity_canonicals": canonicals,
         "entity_types": sorted({entity.type for entity in document.entities}),
         "entity_spellings": sorted({spelling for name in canonicals for spelling in spellings(name)}),
+        "name_variants": document_variants(document),
     }
 
 

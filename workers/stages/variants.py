@@ -9,10 +9,13 @@ form that another entity owns is dropped too: variants never take a name away fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 
+from marsad.topics.records import EnrichedDocument
 from marsad.workers.stages.entities import GazetteerEntry
+from marsad.workers.stages.lexicon import frequencies, stopwords
 from marsad.workers.stages.normalize import NormalizedText, normalize
 from marsad.workers.stages.terms import TermMatcher, longest_non_overlapping
 
@@ -144,3 +147,109 @@ class SpellingExpander:
         """A canonical name's spellings: its entity's forms, or for a name no gazetteer lists, its generated ones."""
         name = normalize(canonical)
         return self._by_canonical.get(name) or tuple(spellings(name, self._frequencies))
+
+
+# --- transliteration folding: names no gazetteer lists ------------------------------------------------------
+#
+# A name only the text has («جوارديولا», «خيسوس», «غروندبرغ») gets no generated spellings: nothing lists it. Its
+# words go instead into a field of their own (`name_variants`), analyzed at index and search time by a chain that
+# folds the transliterations of one sound onto one letter and drops the long vowels a transliteration may write or
+# not (`marsad_variants` in config/elasticsearch/news-template.json, mirrored here and in marsad.search.analyzer):
+# «غوارديولا» and «جوارديولا» are both «جرديلا» there. Only rare words and names enter the field, and only when
+# no common word folds onto the same key, so a search for a common word never meets a name through it.
+
+# The char filter: the letters that write one foreign sound (g: ج غ گ, Spanish j and kh: خ, s/z: ز س, v: ڤ ف,
+# p: پ ب, ch: چ).
+TRANSLITERATION_LETTERS = {"غ": "ج", "خ": "ج", "گ": "ج", "چ": "ج", "ز": "س", "ڤ": "ف", "پ": "ب"}
+FOLD_MIN_LETTERS = 4  # a shorter word is not folded (its skeleton says too little)
+FOLD_MIN_KEY = 3  # nor one whose skeleton is shorter
+KNOWN_WORD_ZIPF = 3.0  # the lexicon's wordfreq floor: a word below it is rare
+_PROCLITICS = "وفبكل"
+_INNER_VOWELS = re.compile("(?<=.)[وي](?=.)")
+_ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+_TRANSLITERATION_TABLE = str.maketrans(TRANSLITERATION_LETTERS)
+
+
+def transliteration_letters(text: str) -> str:
+    """The `marsad_transliteration` char filter: one letter for the letters of one sound."""
+    return text.translate(_TRANSLITERATION_TABLE)
+
+
+def fold(term: str) -> str | None:
+    """The rest of `marsad_variants` for one token, after the char filter, lowercase, stop words and Arabic
+    normalization: at least FOLD_MIN_LETTERS letters, an initial «او» as «و», the inner و and ي dropped, a final ه
+    (ة) as ا; None when the token or its key is too short."""
+    if len(term) < FOLD_MIN_LETTERS:
+        return None
+    if term.startswith("او"):
+        term = term[1:]
+    term = _INNER_VOWELS.sub("", term)
+    if term.endswith("ه"):
+        term = term[:-1] + "ا"
+    return term if len(term) >= FOLD_MIN_KEY else None
+
+
+class VariantWords:
+    """The words of a document that go into `name_variants`: a word of FOLD_MIN_LETTERS letters or more that is
+    rare (below KNOWN_WORD_ZIPF, or no word of the lexicon at all) and whose key no known word has; or a word of
+    an entity the document names that is not a common word (below COMMON_VARIANT_ZIPF), whose key no common word
+    has. A rare word after a proclitic («وجيسوس») is also given without it when that is rare too."""
+
+    def __init__(self, frequencies: dict[str, float]) -> None:
+        self._frequencies = frequencies
+        keys = {word: self.key(word) for word, zipf in frequencies.items() if zipf >= KNOWN_WORD_ZIPF}
+        self._known_keys = frozenset(key for key in keys.values() if key)
+        self._common_keys = frozenset(
+            key for word, key in keys.items() if key and frequencies[word] >= COMMON_VARIANT_ZIPF
+        )
+
+    @staticmethod
+    def key(word: str) -> str | None:
+        """The key `marsad_variants` indexes a normalized word under (None: not indexed)."""
+        mapped = transliteration_letters(word)
+        return None if mapped in stopwords() else fold(mapped)
+
+    def _kept(self, word: str, names: frozenset[str]) -> bool:
+        zipf = self._frequencies.get(word, 0.0)
+        key = self.key(word)
+        if key is None:
+            return False
+        if zipf < KNOWN_WORD_ZIPF and key not in self._known_keys:
+            return True
+        return word in names and zipf < COMMON_VARIANT_ZIPF and key not in self._common_keys
+
+    def words(self, title: str, body: str, names: Iterable[str] = ()) -> str:
+        """The field's text: the words kept, normalized, each once, space separated. ``names``: the surface forms of
+        the document's entities."""
+        in_names = frozenset(word for name in names for word in _ARABIC_WORD.findall(normalize(name)))
+        kept: set[str] = set()
+        for word in dict.fromkeys(_ARABIC_WORD.findall(normalize(f"{title} {body}"))):
+            if len(word) < FOLD_MIN_LETTERS:
+                continue
+            if self._kept(word, in_names):
+                kept.add(word)
+            for rest in _without_proclitics(word):
+                if self._frequencies.get(rest, 0.0) < KNOWN_WORD_ZIPF and self._kept(rest, frozenset()):
+                    kept.add(rest)
+        return " ".join(sorted(kept))
+
+
+def _without_proclitics(word: str) -> list[str]:
+    """The word without a one-letter proclitic, and without a two-letter one (و/ف then ب/ك/ل), long enough to fold."""
+    found = []
+    if word[0] in _PROCLITICS and len(word) > FOLD_MIN_LETTERS:
+        found.append(word[1:])
+        if word[0] in "وف" and word[1] in "بكل" and len(word) > FOLD_MIN_LETTERS + 1:
+            found.append(word[2:])
+    return found
+
+
+@cache
+def variant_words() -> VariantWords:
+    """Built once from the shipped lexicon (~0.1 s)."""
+    return VariantWords(frequencies())
+
+
+def document_variants(document: EnrichedDocument) -> str:
+    """The document's `name_variants` field (the same text in both modes)."""
+    return variant_words().words(document.title, document.body, (entity.text for entity in document.entities))
