@@ -1,5 +1,6 @@
 """The labelled evaluation set: ``eval/articles.jsonl`` and ``eval/labels.yaml`` (the dev split),
-``eval/heldout/`` (the same two files: the held-out split, never looked at while tuning) and ``eval/rules.yaml``."""
+``eval/heldout/`` and ``eval/heldout2/`` (the same two files: the held-out splits, never looked at while tuning)
+and ``eval/rules.yaml``."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import yaml
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-SPLITS = ("dev", "heldout")
-HELDOUT_DIR = "heldout"
+HELDOUT_SPLITS = ("heldout", "heldout2")  # each in the subdirectory of eval/ of its name
+SPLITS = ("dev", *HELDOUT_SPLITS)
 QueryKind = Literal["plain", "variant", "false_friend"]
 
 
@@ -42,13 +43,12 @@ class EvalSet:
     queries: list[Query]
     rules_path: Path
     ids: list[str] = field(default_factory=list)
-    split: dict[str, str] = field(default_factory=dict)  # article id → "dev" | "heldout"
+    split: dict[str, str] = field(default_factory=dict)  # article id → a name in SPLITS
 
 
 def _split_directories(directory: Path) -> list[tuple[str, Path]]:
     parts = [("dev", directory)]
-    if (directory / HELDOUT_DIR / "articles.jsonl").exists():
-        parts.append(("heldout", directory / HELDOUT_DIR))
+    parts.extend((name, directory / name) for name in HELDOUT_SPLITS if (directory / name / "articles.jsonl").exists())
     return parts
 
 

@@ -11,12 +11,12 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from evaluation.dataset import ENTITY_TYPES, EVAL_DIR, HELDOUT_DIR, load, raw_labels, split_ids  # noqa: E402
+from evaluation.dataset import ENTITY_TYPES, EVAL_DIR, HELDOUT_SPLITS, SPLITS, load, raw_labels, split_ids  # noqa: E402
 
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize("part", [EVAL_DIR, EVAL_DIR / HELDOUT_DIR], ids=["dev", "heldout"])
+@pytest.mark.parametrize("part", [EVAL_DIR, *(EVAL_DIR / name for name in HELDOUT_SPLITS)], ids=list(SPLITS))
 def test_labels_refer_to_articles_and_texts_occur_in_bodies(part: Path) -> None:
     evalset = load()
     bodies = {article["id"]: article["body"] for article in evalset.articles}
@@ -37,12 +37,11 @@ def test_labels_refer_to_articles_and_texts_occur_in_bodies(part: Path) -> None:
 
 def test_splits_are_disjoint_and_labels_stay_in_their_split() -> None:
     evalset = load()
-    dev, heldout = set(split_ids(evalset, "dev")), set(split_ids(evalset, "heldout"))
-    assert len(heldout) >= 15
-    assert not dev & heldout
-    assert dev | heldout == set(evalset.ids)
-    for part, ids in ((EVAL_DIR, dev), (EVAL_DIR / HELDOUT_DIR, heldout)):
-        labels = raw_labels(part)
+    parts = {name: set(split_ids(evalset, name)) for name in SPLITS}
+    assert all(len(parts[name]) >= 15 for name in HELDOUT_SPLITS)
+    assert len(evalset.ids) == len(evalset.articles)  # an id in two splits would be counted once
+    for name, ids in parts.items():
+        labels = raw_labels(EVAL_DIR if name == "dev" else EVAL_DIR / name)
         assert set(labels["articles"]) <= ids
         assert all(set(query["expect"]) <= ids for query in labels["queries"])
 
