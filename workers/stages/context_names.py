@@ -41,11 +41,12 @@ _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "ل�
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
-    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه"
+    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده"
 )
-# Heads that are also common nouns («حركة» is traffic or a movement): a name only when a proper name follows them
-# («حركة حماس»), not a definite noun («حركة الشحن»).
-_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه"})
+# Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
+# when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
+# («حركة الشحن», «سلطة القانون»).
+_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # Definite heads that start an organisation's name before a relation adjective («المصرف التجاري السوري»,
@@ -54,6 +55,19 @@ _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
     "المجلس الحزب"
 )
+# Definite heads that start a body's name with an adjective and its field: «الديوان الوطني للزيت», «المكتب الشريف
+# للفوسفات», «المنسقية العامة للنازحين» (the nisba heads too: «الهيئة الناظمة للاتصالات»).
+_FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه"
+# Adjectives of a field that are no relation adjectives: «للمناطق الاقتصادية الخاصة والمناطق الحرة».
+_FIELD_ADJECTIVES = frozenset({"الخاصه", "العامه", "الحره", "المتجدده", "الصغيره", "المتوسطه"})
+# What a body's place or role is, not its name: «نادي القوة الجوية المتصدر», «الشركة الفائزة بالمناقصة».
+_STANDINGS = frozenset(
+    {"المتصدر", "المتصدره", "الوصيف", "الوصيفه", "المضيف", "المضيفه", "الضيف", "الفائز", "الفائزه", "المتوج", "السابق"}
+)
+# The kind of a body after its name, which names leave out: «كتلة التنمية والتحرير النيابية».
+_BODY_KINDS = frozenset({"النيابيه", "البرلمانيه", "النيابي", "البرلماني"})
+# Ordinals are adjectives of a rank, not of a body («المكتب الثاني للشركة»).
+_ORDINALS = frozenset({"الاول", "الثاني", "الثالث", "الرابع", "الخامس", "الاخير", "الاولي", "الثانيه", "الاخيره"})
 # Words after a definite head that make it a name («المفوضية العليا …», «الهيئة الوطنية …»).
 _HEAD_QUALIFIERS = frozenset({"العامه", "العليا", "الوطنيه", "المستقله"})
 # Definite heads that start an organisation's name only with the word after them.
@@ -62,7 +76,9 @@ _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العام
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
 # «دورة الألعاب الآسيوية»).
 EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه"
-_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره"})
+_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله"})
+# A league's rank is part of its name: «الدوري الإنجليزي الممتاز».
+_EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
 # Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
 _CUP_HEADS = frozenset({"دوري", "كاس"})
 # «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
@@ -75,6 +91,8 @@ FACILITY_TRIGGERS = (
 )
 # Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
 _SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
+# Adjectives of a place's part, which a body named by the place keeps: «قيادة عمليات الفرات الأوسط».
+_PLACE_ADJECTIVES = _SIZE_ADJECTIVES | {"الاوسط", "الاعلي", "الادني", "الصغري"}
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 _COMPOUND_PLACE_WORDS = frozenset({"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
@@ -84,6 +102,8 @@ _ENDERS = (
     "السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه صباح مساء عبر ضد نحو وفق حول امام لقد قد لم لن ما "
     "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري"
 )
+# Nationalities not made by the rule of ``_nationalities`` from their country's name («إنجلترا»).
+_IRREGULAR_NATIONALITIES = frozenset({"الانجليزي", "الانجليزيه", "الانكليزي", "الانكليزيه"})
 COMMON_ZIPF = 5.0  # a word this frequent is a common word, unless it is a known name word
 RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a proper name
 PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word («قرية بعيدة»)
@@ -180,7 +200,7 @@ class ContextTagger:
         names = [normalize(name) for name in place_names]
         self._places = frozenset(name for name in names if " " not in name)
         # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
-        self._nationalities = _nationalities(
+        self._nationalities = _IRREGULAR_NATIONALITIES | _nationalities(
             [*self._places]
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
@@ -192,6 +212,7 @@ class ContextTagger:
         self._facilities = _words(FACILITY_TRIGGERS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         self._nisba_heads = _words(_NISBA_HEADS)
+        self._field_heads = _words(_FIELD_HEADS) | self._nisba_heads
         self._events = _words(EVENT_HEADS)
         self._triggers = (
             self._titles
@@ -199,7 +220,7 @@ class ContextTagger:
             | self._settlements
             | self._facilities
             | set(_DEFINITE_HEADS)
-            | self._nisba_heads
+            | self._field_heads
             | self._events
             | _DEFINITE_EVENT_HEADS
         )
@@ -210,6 +231,9 @@ class ContextTagger:
         for trigger in self._triggers:
             for prefix in ("", *_PROCLITICS):
                 self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), 0))
+            if trigger.startswith("ال"):  # ل + ال drops the alef («للهيئة») and, before a ل, one lam too («للجنة»)
+                dative = f"ل{trigger[1:]}" if trigger[2] == "ل" else f"لل{trigger[2:]}"
+                self._automaton.add_word(f" {dative} ", (len(dative), 0))
         # A known given name before a definite surname («سالم الدوسري»): the key takes the surname's «ال», so a given
         # name before anything else is never looked at.
         for given in self._given_names - self._triggers:
@@ -238,7 +262,7 @@ class ContextTagger:
             if body.words[start:end] in self._nationalities and not self._may_follow_nationality(body.words, end):
                 continue  # the common case («الجيش السوري»), told from the next word alone
             token = self.token(body, start, end)
-            bare = self._bare(token.word)
+            bare = self._definite(token.word) or self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
             span = self._at(_Window(self, body, token, starts), bare)
@@ -294,6 +318,15 @@ class ContextTagger:
                 return rest
         return word
 
+    def _definite(self, word: str) -> str | None:
+        """The definite trigger a «لل…» word is ل + of («للهيئة» → «الهيئة», «للجنة» → «اللجنة»), if it is one."""
+        if not word.startswith("لل"):
+            return None
+        for definite in (f"ا{word}", f"ال{word[2:]}"):
+            if definite in self._triggers:
+                return definite
+        return None
+
     def _title(self, word: str) -> bool:
         """A title or role, also in the feminine («القاضية»)."""
         return word in self._titles or (word[-1] == "ه" and word[:-1] in self._titles)
@@ -321,6 +354,7 @@ class ContextTagger:
                 (bare in _DEFINITE_HEADS and following.word == _DEFINITE_HEADS[bare])
                 or (bare in self._nisba_heads and following.word in _HEAD_QUALIFIERS)
                 or (bare in self._nisba_heads and _nisba(following.word) and following.word.startswith("ال"))
+                or (bare in self._field_heads and self._field_adjective(tokens))
             )
         ):
             return self._organisation(tokens, bare)
@@ -482,12 +516,81 @@ class ContextTagger:
             and not (first and word.startswith(("و", "ف", "ب", "ل", "ك")))
         )
 
+    def _field_adjective(self, tokens: _Window) -> bool:
+        """Whether a definite head is followed by a definite adjective and the field it serves: «المكتب الشريف
+        للفوسفات», «المؤسسة المحلية للمياه» (not «المكتب الثاني للشركة», nor a verb's object: «المكتب الجديد»)."""
+        adjective, field = tokens.get(1), tokens.get(2)
+        return (
+            adjective is not None
+            and field is not None
+            and not (adjective.broken or field.broken)
+            and adjective.word.startswith("ال")
+            and (adjective.word not in self._enders or adjective.word == "العام")
+            and adjective.word not in _ORDINALS
+            and adjective.word not in self._triggers
+            # A relation adjective, a qualifier or a rare participle («الناظمة»), not a common one («الجديد»).
+            and (
+                _nisba(adjective.word)
+                or adjective.word in _HEAD_QUALIFIERS
+                or adjective.word == "العام"  # «الاتحاد العام لـ…», though «العام» is also «the year»
+                or self._frequencies.get(adjective.word, 0.0) < RARE_ZIPF
+            )
+            and self._field(tokens, 2)
+        )
+
+    def _field(self, tokens: _Window, position: int) -> bool:
+        """Whether ``tokens[position]`` starts a body's field: «للنقل», or ل + a noun its next word owns («لصياغة
+        وصناعة الذهب», «لكرة القدم»)."""
+        token, owner = tokens.get(position), tokens.get(position + 1)
+        if token is None or token.broken:
+            return False
+        if token.word.startswith("لل"):
+            return owner is None or owner.word not in _PURPOSE_PREPOSITIONS
+        return (
+            token.word.startswith("ل")
+            and owner is not None
+            and not owner.broken
+            and owner.word.startswith(("ال", "و"))
+            and token.word not in self._name_words
+            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+        )
+
+    def _owned(self, tokens: _Window, position: int) -> bool:
+        """Whether ``tokens[position]`` is «و» + a noun the next definite word owns («وصناعة الذهب»)."""
+        token, owner = tokens.get(position), tokens.get(position + 1)
+        return (
+            token is not None
+            and owner is not None
+            and not owner.broken
+            and token.word.startswith("و")
+            and not token.word.startswith("وال")
+            and owner.word.startswith("ال")
+            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+        )
+
+    def _foreign_word(self, tokens: _Window, position: int) -> bool:
+        """Whether ``tokens[position]`` may continue a transliterated name: an indefinite word, not a common one, with
+        no proclitic before a known word («وقعت») and no accusative ending («اتفاقاً»)."""
+        token = tokens.get(position)
+        if token is None or not self._name_word(token) or token.word.startswith("ال"):
+            return False
+        word = token.word
+        return (
+            self._frequencies.get(word, 0.0) < PLACE_ZIPF
+            and not (word[0] in "وفبلك" and self._frequencies.get(word[1:], 0.0) >= RARE_ZIPF)
+            and not (word[-1] == "ا" and tokens.accusative(token))
+            and tokens.original(token.start) not in tokens.known
+        )
+
     def _organisation(self, tokens: _Window, head: str) -> _Span | None:
-        position = 2 if head in _DEFINITE_HEADS else 1
+        # The adjective of a definite head before its field is part of the head: «الاتحاد العام لتجارة …».
+        position = 2 if head in _DEFINITE_HEADS or (head in self._field_heads and self._field_adjective(tokens)) else 1
         first = position
+        if (event := tokens.get(1)) is not None and self._bare(event.word) in self._events:
+            return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         token = tokens.get(position)
-        if token is not None and not token.broken:
+        if token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
             if place is None and not word.startswith(("ال", "لل", "و")):
@@ -507,6 +610,9 @@ class ContextTagger:
                     ):
                         return None  # «شركة ملاحة إقليمية»: an indefinite noun and its adjective describe, not name
                     position, proper = position + 1, True
+                    # A transliterated name takes more words that are not common: «شركة ستروي ترانس غاز».
+                    while position - first < MAX_NAME_WORDS and self._foreign_word(tokens, position):
+                        position += 1
         if head in _AMBIGUOUS_HEADS and position == first:
             return None
         # Definite words follow, «و» + definite words too («والبيئة»), up to a title, which starts a person's
@@ -515,14 +621,39 @@ class ContextTagger:
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
         national = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
+        construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
-            if not (national or bare.startswith(("ال", "لل"))) or word in self._enders or self._title(bare):
+            if (
+                not national
+                and not bare.startswith(("ال", "لل"))
+                and (self._field(tokens, position) or (construct and self._owned(tokens, position)))
+            ):
+                construct, after_field = True, False  # «لصياغة وصناعة الذهب»: a construct, up to its definite owner
+                position += 1
+                continue
+            if (
+                not (national or bare.startswith(("ال", "لل")))
+                or word in self._enders
+                or self._title(bare)
+                or bare in _STANDINGS
+                or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
+                # After a proper name only its relation adjectives and field: «قيادة شرطة البصرة القبض على …».
+                or (
+                    proper
+                    and not national
+                    and bare.startswith("ال")
+                    and not (after_field or _nisba(bare) or bare in _PLACE_ADJECTIVES)
+                )
+            ):
                 break
-            if after_field and not (_nisba(word) or bare != word or word.startswith("لل")):
+            if after_field and not (_nisba(word) or bare != word or word.startswith("لل") or word in _FIELD_ADJECTIVES):
                 break  # «المفوضية العليا المستقلة للانتخابات النتائج»: the verb's object
-            after_field = bare.startswith("لل")
+            after_field = (
+                bare.startswith("لل") or construct or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES))
+            )
+            construct = False
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
             if (
@@ -541,13 +672,19 @@ class ContextTagger:
                 national = False
                 position += 1
                 continue
-            if bare in self._nationalities:
+            if bare in self._nationalities and not after_field:  # «للنقل البري والبحري»: the field's adjectives
                 if proper or head in _TEAM_HEADS:
                     break
                 national = True
             position += 1
         # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص».
-        if position - first == 1 and not proper and (link := tokens.get(position)) and link.word == "في":
+        if (
+            position - first == 1
+            and not proper
+            and not head.startswith("ال")  # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
+            and (link := tokens.get(position))
+            and link.word == "في"
+        ):
             place = self._known_place(tokens, position + 1)
             if place is not None:
                 position = place
@@ -564,6 +701,11 @@ class ContextTagger:
             if head == "الدوري":
                 if first is None or first.broken or first.word not in self._nationalities:
                     return None
+            elif head == "البطوله":  # a championship by its adjective and its sport: «البطولة العربية لألعاب القوى»
+                if first is None or first.broken or not (first.word.startswith("ال") and _nisba(first.word)):
+                    return None
+                if not self._field(tokens, 2):
+                    return None
             elif not (
                 first is not None
                 and second is not None
@@ -577,10 +719,29 @@ class ContextTagger:
             position = 2  # «دوري أبطال آسيا»
         while position < 6 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
-            if named and not (word.startswith("لل") or (word.startswith("ال") and _nisba(word)) or _year(word)):
+            if (
+                named
+                and word.startswith("ل")
+                and not word.startswith("لل")
+                and (sport := tokens.get(position + 1)) is not None
+                and not sport.broken
+                and sport.word.startswith("ال")
+            ):
+                position += 2  # «كأس مصر لكرة اليد»
+                continue
+            if named and not (
+                word.startswith("لل") or (word.startswith("ال") and _nisba(word)) or _year(word) or word in _EVENT_RANKS
+            ):
                 break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
             if (place := self._known_place(tokens, position)) is not None:
                 position, named = place, True
+            elif (
+                word in _COMPOUND_PLACE_WORDS
+                and (rest := tokens.get(position + 1)) is not None
+                and not rest.broken
+                and rest.word not in self._enders
+            ):
+                position, named = position + 2, True  # «مهرجانات بيت الدين»: a compound place name
             elif (
                 position == 1
                 and head in _CUP_HEADS
@@ -726,8 +887,11 @@ class ContextTagger:
             text = body.original[original_start : original_last + 1]
             if canonical.start not in canonical_of:
                 (name_original,) = body.offsets.originals([canonical.end - len(self._bare(canonical.word))])
-                canonical_text = body.original[name_original : original_last + 1]
-                canonical_of[canonical.start] = " ".join(_MARKS.sub("", canonical_text).split())
+                canonical_text = _MARKS.sub("", body.original[name_original : original_last + 1])
+                definite = self._definite(canonical.word)
+                if definite is not None:  # «للجنة الدستورية» is named «اللجنة الدستورية»
+                    canonical_text = f"ا{canonical_text}" if definite[2] == "ل" else f"ال{canonical_text[2:]}"
+                canonical_of[canonical.start] = " ".join(canonical_text.split())
             entities.append(Entity(text, kind, canonical_of[canonical.start], original_start, original_last + 1))
         return entities
 
@@ -781,7 +945,8 @@ def _with_known_places(canonical: str, inside: Sequence[Entity]) -> str:
     سوريا المركزي», whichever way the article spells the country."""
     for place in inside:
         written = " ".join(_MARKS.sub("", place.text).split())
-        if place.type == "LOC" and written != place.canonical:
+        # A spelling of the place, not a longer name of it («الفرات» is no «نهر الفرات» inside «شركة الفرات …»).
+        if place.type == "LOC" and written != place.canonical and len(written.split()) == len(place.canonical.split()):
             canonical = re.sub(rf"(?<!\S){re.escape(written)}(?!\S)", place.canonical, canonical, count=1)
     return canonical
 
