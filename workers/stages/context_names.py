@@ -87,14 +87,21 @@ _AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
 FACILITY_TRIGGERS = (
-    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه"
+    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير"
 )
 # Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
 _SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
 # Adjectives of a place's part, which a body named by the place keeps: «قيادة عمليات الفرات الأوسط».
 _PLACE_ADJECTIVES = _SIZE_ADJECTIVES | {"الاوسط", "الاعلي", "الادني", "الصغري"}
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
-_COMPOUND_PLACE_WORDS = frozenset({"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي"})
+# «مار» (a saint) names a monastery or a church with the saint's name: «دير مار بهنام».
+_COMPOUND_PLACE_WORDS = frozenset(
+    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
+)
+# First words of compound place names that announce a place alone: «كفر نبل», «تل رفعت», «عين التينة» (after a
+# preposition: «عين» is also an eye).
+_COMPOUND_TRIGGERS = frozenset({"كفر", "تل", "عين"})
+_PLACE_PREPOSITIONS = frozenset({"في", "الي", "من", "قرب", "نحو", "باتجاه", "حتي", "عند"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
 _ENDERS = (
     "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اشار اشارت اوضح اوضحت دعا دعت ان انه انها الذي التي الذين يوم اليوم "
@@ -168,6 +175,13 @@ class _Window:
     def original(self, position: int) -> int:
         return self._body.offsets.original(position)
 
+    def before(self) -> str:
+        """The word before the first token, if no punctuation is between them."""
+        start = self._tokens[0].start
+        previous = self._body.words.rfind(" ", 0, max(0, start - 1))
+        word = self._body.words[previous + 1 : max(0, start - 1)]
+        return "" if self._tokens[0].broken or " " in word else word
+
     def hamza(self, token: _Token) -> bool:
         """Whether the word is written with a hamza on its first alef («إلياس»): no article, though it normalizes so."""
         return self._body.original[self.original(token.start)] in "أإآ"
@@ -223,6 +237,7 @@ class ContextTagger:
             | self._field_heads
             | self._events
             | _DEFINITE_EVENT_HEADS
+            | _COMPOUND_TRIGGERS
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
         self._nationalities -= self._triggers
@@ -360,6 +375,8 @@ class ContextTagger:
             return self._organisation(tokens, bare)
         if bare in self._settlements or bare in self._facilities:
             return self._place(tokens, bare)
+        if bare in _COMPOUND_TRIGGERS:
+            return self._compound(tokens, bare)
         if bare in self._events or bare in _DEFINITE_EVENT_HEADS:
             return self._event(tokens, bare)
         if bare in self._nationalities:
@@ -441,7 +458,19 @@ class ContextTagger:
                 return None
         while (
             (token := tokens.get(position)) is not None
-            and (self._name_word(token) or (token.word in _NAME_LINKS and not token.broken))
+            and (
+                self._name_word(token)
+                or (token.word in _NAME_LINKS and not token.broken)
+                # «مدير الشركة باسم عبد الكريم»: after a title's modifiers «باسم» is a given name, not «in the name of»
+                or (
+                    token.word == "باسم"
+                    and position == start > 1
+                    and not token.broken
+                    and self._names_on(tokens, start)
+                )
+                # «عبد» takes a common word: «عبد الكريم»
+                or (position > start and tokens[position - 1].word == "عبد" and not token.broken)
+            )
             and not (token.word[-1] == "ا" and tokens.accusative(token))
         ):
             word, count = token.word, position - start
@@ -473,6 +502,13 @@ class ContextTagger:
         if after_nationality and position - start == 1 and tokens[start].word not in self._name_words:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
+
+    def _names_on(self, tokens: _Window, position: int) -> bool:
+        """Whether the word after ``tokens[position]`` goes on with a name: a link or an indefinite name word."""
+        following = tokens.get(position + 1)
+        return following is not None and (
+            following.word in _NAME_LINKS or (self._name_word(following) and not following.word.startswith("ال"))
+        )
 
     def _given(self, tokens: _Window) -> _Span | None:
         """A person named by a known given name and a rare definite surname that is no known name («سجل سالم
@@ -784,16 +820,25 @@ class ContextTagger:
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
         name = tokens.get(1)
-        if name is None or name.broken:
-            return None
+        if name is None or name.broken or tokens.original(tokens[0].end - len(trigger)) in tokens.known:
+            return None  # «دير الزور الشرقي»: the trigger starts a known place
         # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»).
         compound = name.word in _COMPOUND_PLACE_WORDS
         if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
             return None
-        # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name.
-        if not compound and name.word not in self._places and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF:
-            return None
         facility = trigger in self._facilities
+        if facility and (end := self._facility_place(tokens)) is not None:
+            return tokens.span(0, end + self._agrees(tokens, end, trigger), "LOC", 0)
+        # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name or an
+        # agreeing adjective makes it a facility's name («مستشفى الحسين التعليمي»).
+        if (
+            not compound
+            and name.word not in self._places
+            and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF
+            and not (facility and self._agrees(tokens, 2, trigger))
+            and not (trigger == "محافظه" and self._governorate(tokens))
+        ):
+            return None
         if facility and name.word.endswith("ات") and name.word not in self._places:
             return None  # «محطة حاويات»: an indefinite plural is what the facility holds, not its name
         if compound:
@@ -804,10 +849,16 @@ class ContextTagger:
             return tokens.span(0, 3, "LOC", 0 if facility else 1)
         # «مطار أربيل الدولي», «ميناء الفاو الكبير»: a facility keeps one definite relation or size adjective (not
         # «مرفأ جبيل القديم») that agrees with it: «مهرجان قلعة مصياف السنوي» is the festival's.
-        adjective = tokens.get(2)
-        if (
-            facility
-            and adjective is not None
+        if facility and self._agrees(tokens, 2, trigger):
+            return tokens.span(0, 3, "LOC", 0)
+        return tokens.span(0, 2, "LOC", 0 if facility else 1)
+
+    def _agrees(self, tokens: _Window, position: int, trigger: str) -> bool:
+        """Whether ``tokens[position]`` is a definite relation or size adjective that agrees with the facility word
+        ``trigger`` (not «مرفأ جبيل القديم»; «مهرجان قلعة مصياف السنوي» is the festival's)."""
+        adjective = tokens.get(position)
+        return (
+            adjective is not None
             and not adjective.broken
             and (
                 adjective.word in _SIZE_ADJECTIVES
@@ -819,9 +870,37 @@ class ContextTagger:
                 )
             )
             and _feminine(adjective.word) == _feminine(trigger)
+        )
+
+    def _facility_place(self, tokens: _Window) -> int | None:
+        """Where a facility named by a known place ends: «مستشفى مبارك الكبير», or a common noun of the place
+        «محمية شاطئ صور» (a token index)."""
+        name = tokens[1]
+        end = self._known_place(tokens, 1)
+        if end is None and not name.word.startswith(("ال", "لل", "و")) and name.word not in _COMPOUND_PLACE_WORDS:
+            end = self._known_place(tokens, 2)
+        return end
+
+    def _governorate(self, tokens: _Window) -> bool:
+        """Whether a definite word after «محافظة» names the governorate («محافظة الوسطى»): not «محافظة الحكومة
+        على الدعم», where «محافظة» is keeping."""
+        name, following = tokens[1], tokens.get(2)
+        return name.word.startswith("ال") and (following is None or following.word not in _PREPOSITIONS)
+
+    def _compound(self, tokens: _Window, trigger: str) -> _Span | None:
+        """A compound place name that no trigger announces: «كفر نبل», «تل رفعت», and «عين التينة» after a
+        preposition (not «عين اليقين»); its second word is rare, not a common one («عين المكان»)."""
+        name = tokens.get(1)
+        if (
+            name is None
+            or not self._name_word(name)
+            or (self._frequencies.get(name.word, 0.0) >= RARE_ZIPF and name.word not in self._places)
+            or (name.word[-1] == "ا" and tokens.accusative(name))
         ):
-            return tokens.span(0, 3, "LOC", 0)
-        return tokens.span(0, 2, "LOC", 0 if facility else 1)
+            return None
+        if trigger == "عين" and tokens.before() not in _PLACE_PREPOSITIONS:
+            return None
+        return tokens.span(0, 2, "LOC", 0)
 
     def _mentions_again(
         self, body: NormalizedText, people: dict[tuple[str, ...], _Span], covered: set[int]
