@@ -164,8 +164,9 @@ def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
             "خسر الزمالك أمام الأهلي في نهائي الكأس.",
             [("الزمالك", "ORG", "نادي الزمالك"), ("الأهلي", "ORG", "النادي الأهلي")],
         ),
-        # A time after the name does not end it; a masculine nisba names the club itself.
+        # A time after the name does not end it; a name without the article may precede any definite word.
         ("تغلب الشباب الأحد على منافسه في الدوري.", [("الشباب", "ORG", "نادي الشباب")]),
+        ("ويحتل سيتي المركز الرابع في الدوري.", [("سيتي", "ORG", "مانشستر سيتي")]),
     ],
 )
 def test_an_ambiguous_club_name_is_the_club_in_a_sports_context(

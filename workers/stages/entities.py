@@ -259,16 +259,19 @@ def _meant(hit: TermHit[_Form], cues: Sequence[TermHit[str]], text: NormalizedTe
 
 
 def _out_of_place(hit: TermHit[_Form], text: NormalizedText) -> bool:
-    """The form is part of another phrase: after a definite word (an adjective: «اللاعبين الشباب») or a head word
-    («كأس الخليج»), or before a definite word other than a masculine nisba or a time («الوحدة الوطنية» is unity;
-    «الهلال السعودي», «فاز النصر الأحد» are the clubs)."""
+    """The form is part of another phrase: after a head word («كأس الخليج», «ولي العهد»); and a form with the article,
+    an adjective after a definite word («اللاعبين الشباب») or a noun before its definite adjective («الوحدة
+    الوطنية» is unity; a masculine nisba or a time may follow a club: «الهلال السعودي», «فاز النصر الأحد»). A name
+    without the article may be followed by anything definite («ويحتل سيتي المركز الرابع»)."""
     head, _, glued = text.words[: hit.start].rpartition(" ")
     previous = "" if glued else head.rsplit(" ", 1)[-1]
+    if previous in _HEADS_BEFORE:
+        return True
+    if not text.words.startswith("ال", hit.start):
+        return False
     following = text.words[hit.end + 1 :].split(" ", 1)[0]
-    return (
-        previous.startswith("ال")
-        or previous in _HEADS_BEFORE
-        or (following.startswith("ال") and not following.endswith("ي") and following not in _FOLLOWERS)
+    return previous.startswith("ال") or (
+        following.startswith("ال") and not following.endswith("ي") and following not in _FOLLOWERS
     )
 
 
