@@ -177,16 +177,21 @@ def transliteration_letters(text: str) -> str:
 
 def fold(term: str) -> str | None:
     """The rest of `marsad_variants` for one token, after the char filter, lowercase, stop words and Arabic
-    normalization: at least FOLD_MIN_LETTERS letters, an initial «او» as «و», the inner و and ي dropped, a final ه
-    (ة) as ا; None when the token or its key is too short."""
-    if len(term) < FOLD_MIN_LETTERS:
+    normalization: at least FOLD_MIN_LETTERS letters (UTF-16 units, as Lucene counts), an initial «او» as «و»,
+    the inner و and ي dropped, a final ه (ة) as ا; None when the token or its key is too short."""
+    if _utf16_length(term) < FOLD_MIN_LETTERS:
         return None
     if term.startswith("او"):
         term = term[1:]
     term = _INNER_VOWELS.sub("", term)
     if term.endswith("ه"):
         term = term[:-1] + "ا"
-    return term if len(term) >= FOLD_MIN_KEY else None
+    return term if _utf16_length(term) >= FOLD_MIN_KEY else None
+
+
+def _utf16_length(term: str) -> int:
+    """Lucene's LengthFilter counts UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(term) + sum(1 for char in term if ord(char) > 0xFFFF)
 
 
 class VariantWords:
