@@ -51,6 +51,10 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
             "وقال رئيس الهيئة العامة للموارد السمكية زياد نصار إن الصيد توقف.",
             ("زياد نصار", "PER", "زياد نصار"),
         ),
+        # People quoted by their trade or by who they are.
+        ("وقال المزارع خليل الأحمد إن الموسم سيئ.", ("خليل الأحمد", "PER", "خليل الأحمد")),
+        ("وتقول الطالبة رنا حداد إن الامتحانات صعبة.", ("رنا حداد", "PER", "رنا حداد")),
+        ("وقال عضو المجلس البلدي جهاد الصمد إن الطريق سيفتح.", ("جهاد الصمد", "PER", "جهاد الصمد")),
         # Another person sharing a known person's surname is that other person.
         ("وقالت الكاتبة ريم جنبلاط إن الرواية صدرت.", ("ريم جنبلاط", "PER", "ريم جنبلاط")),
         # A surname that is also a place's name is the person's, after a title.
@@ -71,6 +75,12 @@ def test_a_title_and_its_modifiers(tag: Tagger, sentence: str, expected: tuple[s
         # A body that only describes a role in a title is no name.
         ("وقال رئيس مجلس المدينة خالد الحمود إن الطريق فتح.", "مجلس المدينة"),
         ("وقالت رئيسة لجنة الجائزة سعاد حداد إن النتائج تعلن غداً.", "لجنة الجائزة"),
+        # An indefinite nationality after a title is no name.
+        ("وقال وزير عراقي سابق إن الاتفاق تأخر.", "عراقي"),
+        # A preposition and a verbal noun after a title are no name.
+        ("يسمح القانون للرئيس الفرنسي بتعيين الوزراء.", "بتعيين"),
+        # A word with the article after a proclitic is no given name («المعلمة» is also «marked»).
+        ("ابتعدوا عن الأعشاش المعلمة بالأعلام الحمراء.", "بالأعلام الحمراء"),
     ],
 )
 def test_no_name_from_a_title_where_none_is(tag: Tagger, sentence: str, absent: str) -> None:

@@ -34,7 +34,16 @@ PERSON_TITLES = (
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
     "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
-    "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره"
+    "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره "
+    # People of the arts, the press, the faiths, the forces, and the people local news quotes by their trade.
+    "العاهل المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
+    "الروائيه المطرب المطربه المغني المغنيه الموسيقار العازف العازفه الاديب الاديبه المؤرخ الطبيب الطبيبه "
+    "المحامي المحاميه القائد النقيب الرائد المقدم الملازم الرقيب المشير الكابتن الهداف المؤسس الناشر المعارض "
+    "الزعيم الداعيه المفتي الحاخام القس الاسقف الكاردينال البابا الخوري الشيخه السلطان المرشح المرشحه الامينه "
+    "العمده المعلم المعلمه المزارع التاجر الطالب الطالبه الشاب الشابه الطفل الطفله الفتاه المواطن الحاج اللاجئ "
+    "اللاجئه الاسير المعتقل الجندي الضابط المسعف المتطوع المتطوعه الحرفي الفلاح الصيدلي الممرضه المهندسه "
+    "المحاضر الاكاديمي المفوض الوسيط الموفد المراقب المحلله الاعلامي الاعلاميه المسؤول المسؤوله السكرتير "
+    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
@@ -477,8 +486,16 @@ class ContextTagger:
             if after_nationality and not self._foreign_name_word(word, count == 0):
                 break
             after_link = count > 0 and tokens[position - 1].word in _NAME_LINKS
-            if count == 0 and word.startswith(("ال", "وال")) and not tokens.hamza(token):
-                break  # a given name does not take the article («إلياس» is no article)
+            if count == 0 and word.startswith(("ال", "وال", "بال", "كال", "فال", "لل")) and not tokens.hamza(token):
+                break  # a given name does not take the article («إلياس» is no article): «المعلمة بالأعلام»
+            if count == 0 and word[0] in "بلك" and _verbal_noun(word[1:]) and word not in self._name_words:
+                break  # «يسمح للرئيس الروسي بتسليم …»: a preposition and a verbal noun, not a name
+            if (
+                f"ال{word}" in self._nationalities
+                and word not in self._name_words
+                and self._frequencies.get(word, 0.0) >= RARE_ZIPF
+            ):
+                break  # «وزير سوري سابق», «لاعب عراقي»: an indefinite nationality, not a name
             # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
             # («عبد العزيز بن سلمان»).
             if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
@@ -993,6 +1010,18 @@ def _nationalities(places: Iterable[str]) -> frozenset[str]:
 def _feminine(word: str) -> bool:
     """A feminine noun or adjective («قلعة», «الدولية», «الكبرى»), by its ending, normalized."""
     return word.endswith("ه") or word == "الكبري"
+
+
+def _verbal_noun(word: str) -> bool:
+    """Whether a normalized word has the shape of a derived verbal noun: تفعيل («تسليم»), تفاعل («تعاون»), إفعال
+    («إعلان»), افتعال («اعتماد»), استفعال («استخدام»)."""
+    if len(word) == 5 and word[0] == "ت":
+        return word[3] == "ي" or word[2] == "ا"
+    if len(word) == 5 and word[0] == "ا":
+        return word[3] == "ا"
+    if len(word) == 6 and word[0] == "ا":
+        return word[4] == "ا"
+    return len(word) == 7 and word.startswith("است") and word[5] == "ا"
 
 
 def _year(word: str) -> bool:
