@@ -95,3 +95,18 @@ def test_the_known_person_keeps_a_misspelled_given_name(tag: Tagger) -> None:
 
 def test_a_place_alone_stays_a_place(tag: Tagger) -> None:
     assert ("حمص", "LOC", "حمص") in entities(tag, "وصل الوزير سامر حداد إلى حمص أمس.")
+
+
+def test_a_later_surname_is_the_person_found_by_title_not_the_known_one(tag: Tagger) -> None:
+    found = entities(tag, "وقالت الكاتبة ريم جنبلاط إن الرواية صدرت. وأضافت جنبلاط أن الطبعة الثانية قريبة.")
+    assert found == [("ريم جنبلاط", "PER", "ريم جنبلاط"), ("جنبلاط", "PER", "ريم جنبلاط")]
+
+
+def test_a_later_surname_that_is_a_place_is_the_person(tag: Tagger) -> None:
+    found = entities(tag, "وقالت منسقة المشروع هبة الخليل إن العمل بدأ. ودعت الخليل المتطوعين إلى الحذر.")
+    assert found == [("هبة الخليل", "PER", "هبة الخليل"), ("الخليل", "PER", "هبة الخليل")]
+
+
+def test_the_known_person_keeps_the_surname_when_named_in_full(tag: Tagger) -> None:
+    found = entities(tag, "قال وليد جنبلاط إن الحزب مستعد. وأضاف جنبلاط أن الحوار ضروري.")
+    assert {canonical for _, kind, canonical in found if kind == "PER"} == {"وليد جنبلاط"}

@@ -1059,14 +1059,19 @@ def _with_known_places(canonical: str, inside: Sequence[Entity]) -> str:
     return canonical
 
 
-def _part_of_person(person: Entity, known: Entity, people: set[str]) -> bool:
+def _part_of_person(person: Entity, known: Entity, people: set[str], displaced: set[str]) -> bool:
     """Whether the gazetteer's ``known`` inside a person found from the context is a part of that person's name: a
-    place or another person's surname after the first name («منى الخليل», «نورا جنبلاط» is not «وليد جنبلاط»), or the
-    place a later mention of a person found so names alone («الخليل» after «منى الخليل»)."""
+    place or another person's surname after the first name («منى الخليل», «نورا جنبلاط» is not «وليد جنبلاط»), or
+    what a later mention of a person found so names alone: the place, or the person ``displaced`` by it («الخليل»
+    after «منى الخليل», «جنبلاط» after «نورا جنبلاط»). ``people``: the canonical names of the people found so."""
     if not (person.start <= known.start and known.end <= person.end) or known.type not in ("PER", "LOC"):
         return False
     if known.start == person.start:
-        return known.type == "LOC" and person.canonical in people and known.end == person.end
+        return (
+            known.end == person.end
+            and person.canonical in people
+            and (known.type == "LOC" or known.canonical in displaced)
+        )
     first = normalize(person.canonical.split()[0])
     return known.type == "LOC" or SequenceMatcher(None, first, normalize(known.canonical.split()[0])).ratio() < 0.75
 
@@ -1078,16 +1083,15 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
     places inside keep the gazetteer's spelling in the canonical name (``_with_known_places``)."""
     kept = list(gazetteer)
     people: set[str] = set()  # the canonical names of the people found with more than one word
+    displaced: set[str] = set()  # the gazetteer's people whose surname one of them has
     for entity in sorted(context, key=lambda e: e.start):
         inside = [g for g in gazetteer if g.start < entity.end and entity.start < g.end]
-        if not inside:
-            kept.append(entity)
-            if entity.type == "PER" and entity.text != entity.canonical:
-                people.add(entity.canonical)
-        elif entity.type == "PER" and all(_part_of_person(entity, g, people) for g in inside):
+        if not inside or (entity.type == "PER" and all(_part_of_person(entity, g, people, displaced) for g in inside)):
             kept = [g for g in kept if g not in inside]
             kept.append(entity)
-            people.add(entity.canonical)
+            displaced.update(g.canonical for g in inside if g.type == "PER" and g.start > entity.start)
+            if entity.type == "PER" and " " in entity.canonical:
+                people.add(entity.canonical)
         elif entity.type != "PER" and all(
             entity.start <= g.start
             and g.end <= entity.end
