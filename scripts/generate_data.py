@@ -79,7 +79,7 @@ COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent (in any spelling t
 COMMON_PAIR_ZIPF = 3.3, 3.6
 # A small town's one-word name is kept only when it is a rare word: a village of 500 is seldom the news, the word
 # it spells more often is.
-TOWN_WORD_ZIPF = 3.0
+TOWN_WORD_ZIPF = 2.5
 # A town named after a person («عمر المختار», «أبو مدين») is more often the person: left out.
 KUNYA = frozenset({"ابو", "أبو", "ابن", "بن", "أم", "ام"})
 # GeoNames' Arabic-script names include Persian and Urdu spellings and typos: a name is kept only if each of its

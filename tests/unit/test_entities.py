@@ -112,6 +112,8 @@ def test_generated_places_hold_no_common_word_alone() -> None:
 
 def test_a_common_word_is_no_generated_place(tagger: GazetteerTagger) -> None:
     assert tag(tagger, "يأتي ذلك في إطار خطة لبناء مساكن عالية الجودة.") == []
+    # Villages of GeoNames named by a word that is not rare: the word, not the village.
+    assert tag(tagger, "غرّد بلبل على الشجرة، وقدمت الجدة الخبز مع دبس العنب.") == []
 
 
 def _generated_canonicals() -> set[str]:
