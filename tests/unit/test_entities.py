@@ -220,10 +220,13 @@ def test_a_club_meant_once_is_meant_again_without_a_cue(tagger: GazetteerTagger)
 
 def test_a_match_report_names_its_clubs_far_from_any_sports_word(tagger: GazetteerTagger) -> None:
     far = " وسط أجواء احتفالية كبيرة عمت شوارع المدينة حتى ساعات الصباح الأولى من يوم الأحد، "
-    report = "خسر الفريق المباراة الأولى في الدوري بعد هدفين متأخرين" + far + "ثم استعاد الشباب توازنه."
-    assert ("الشباب", "ORG", "نادي الشباب") in tag(tagger, report)
+    report = "خسر الفريق المباراة الأولى في الدوري بعد هدفين متأخرين" + far + "ثم استعاد سيتي توازنه ودعم الشباب."
+    found = tag(tagger, report)
+    assert ("سيتي", "ORG", "مانشستر سيتي") in found
+    # A common word with the article needs a cue near it even there: «دعم الشباب» is the young.
+    assert not [entity for entity in found if entity[2] == "نادي الشباب"]
     # One sports word, far away, does not make an article about sport.
-    politics = "تحدث الوزير عن خطة لمكافحة البطالة قبل المباراة" + far + "وقال إن الشباب يستحقون فرصة أفضل."
+    politics = "تحدث الوزير عن خطة لمكافحة البطالة قبل المباراة" + far + "وقال إن سيتي بنك يدعم الشباب."
     assert [found for found in tag(tagger, politics) if found[1] == "ORG"] == []
 
 

@@ -153,8 +153,8 @@ _FOLLOWERS = frozenset(
         "السبت",
     ]
 )
-# An article with this many cues of an entity (a match report) is about its field: the entity's ambiguous forms count
-# anywhere in it.
+# An article with this many cues of an entity (a match report) is about its field: the entity's ambiguous forms
+# without the article («برشلونة», «سيتي») count anywhere in it.
 TOPIC_CUES = 3
 
 
@@ -253,9 +253,9 @@ def _meant(hit: TermHit[_Form], cues: Sequence[TermHit[str]], text: NormalizedTe
     if _out_of_place(hit, text):
         return False
     own = [cue for cue in cues if cue.payload in hit.payload.cues]
-    return len(own) >= TOPIC_CUES or any(
-        hit.start - CUE_WINDOW <= cue.start and cue.end <= hit.end + CUE_WINDOW for cue in own
-    )
+    # A common word with the article («الشباب» youth) stays a word in an article about sport unless a cue is near.
+    topical = len(own) >= TOPIC_CUES and not text.words.startswith("ال", hit.start)
+    return topical or any(hit.start - CUE_WINDOW <= cue.start and cue.end <= hit.end + CUE_WINDOW for cue in own)
 
 
 def _out_of_place(hit: TermHit[_Form], text: NormalizedText) -> bool:
