@@ -1,17 +1,20 @@
 """Names nobody listed, recognised from the words around them.
 
 Three kinds of context, read on the normalized words of a body:
-- a title or role before a person: «الرئيس»، «الوزير»، «اللاعب»، «المدرب»، «السفير»، «محافظ حمص» … then one to
-  three name words (words a news text uses mostly as names: not stop words, not frequent common words);
+- a title or role before a person: «الرئيس»، «الوزير»، «اللاعب»، «المدرب»، «السفير»، «محافظ حمص»، «المزارع» … past its
+  modifiers («رئيس الهيئة العامة للمناطق الحرة», whose body is tagged too), then one to four name words (words a
+  news text uses mostly as names: not stop words, not frequent common words);
 - the head of an organisation's name: «وزارة»، «مصرف»، «هيئة»، «الهيئة العامة»، «نادي»، «اتحاد»، «جامعة»،
   «شركة» … and what follows it: definite words («وزارة النقل السورية»), or one rare word and its definite
   adjectives («مصرف سورية المركزي»);
+- a definite head, an adjective and the field it serves: «الديوان الوطني للزيت», «الهيئة الناظمة للاتصالات»;
 - a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ملعب») whose name follows (part of
-  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «حقل»،
-  «بحيرة») that is part of both;
+  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «دير»،
+  «حقل»، «بحيرة») that is part of both; the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
-A person found so is also recognised later in the same body by the same name or its last word alone.
+A person found so is also recognised later in the same body by the same name or its last word alone, also where the
+gazetteer has that word for a place or another person («منى الخليل» … «الخليل»).
 Everything stops at punctuation and at stop words. The gazetteer's entities win over these (``merge``).
 """
 
