@@ -169,6 +169,7 @@ def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
         # A time after the name does not end it; a name without the article may precede any definite word.
         ("تغلب الشباب الأحد على منافسه في الدوري.", [("الشباب", "ORG", "نادي الشباب")]),
         ("ويحتل سيتي المركز الرابع في الدوري.", [("سيتي", "ORG", "مانشستر سيتي")]),
+        ("يقود المدرب البرتغالي فريق النصر منذ الصيف.", [("النصر", "ORG", "نادي النصر")]),
     ],
 )
 def test_an_ambiguous_club_name_is_the_club_in_a_sports_context(
@@ -189,6 +190,8 @@ def test_an_ambiguous_club_name_is_the_club_in_a_sports_context(
         "شارك اللاعبون الشباب في مباراة ودية.",
         "توج المنتخب بلقب كأس الخليج بعد مباراة صعبة.",
         "حضر ولي العهد المباراة النهائية.",
+        # «الفريق» is also a general's rank: only «فريق» without the article is a sports word.
+        "قال الفريق أول الركن إن النصر على الإرهاب قريب.",
     ],
 )
 def test_an_ambiguous_club_name_is_a_common_word_elsewhere(tagger: GazetteerTagger, sentence: str) -> None:

@@ -176,8 +176,8 @@ class GazetteerTagger:
                 forms.extend((form, cued) for form in set(entry.ambiguous))
                 cues.update(cued.cues)
         self._matcher = TermMatcher(forms)
-        # Cues match with the article and clitics: «مباراة» finds «بالمباراة».
-        self._cues = TermMatcher(((cue, cue) for cue in cues), add_article=True)
+        # Cues match as written, after clitics: a cue that counts with the article lists that form too.
+        self._cues = TermMatcher((cue, cue) for cue in cues)
 
     @classmethod
     def from_directory(cls, directory: Path) -> GazetteerTagger:
