@@ -17,8 +17,8 @@ MAX_PAGE_SIZE = 50
 HITS_PER_STORY = 5
 FACET_BUCKETS = 10
 SNIPPET_CHARS = 200  # a snippet's length when nothing in the body matched
-# What a match in `name_variants` (another transliteration of a rare name) adds to a document's score, in both
-# backends: below a title or body match of the spelling asked for, so that spelling ranks first.
+# What a match in `name_variants` (another transliteration of a rare name) adds to a document's title/body score, in
+# both backends: a document with the spelling asked for has both, so it ranks before one with another spelling.
 VARIANT_MATCH_SCORE = 1.0
 
 
