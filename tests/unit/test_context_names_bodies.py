@@ -102,6 +102,23 @@ def test_no_body_or_event_where_none_is_named(tag: Tagger, sentence: str) -> Non
     assert [e for e in entities(tag, sentence) if e[1] in ("ORG", "MISC")] == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("أعلن مدرب المنتخب العراقي قائمة اللاعبين.", ("المنتخب العراقي", "ORG", "منتخب العراق")),
+        ("انضم للمنتخب الأردني حارس جديد.", ("للمنتخب الأردني", "ORG", "منتخب الأردن")),
+        # The country as most texts spell it, whichever spelling the gazetteer also lists.
+        ("فاز المنتخب السوري على ضيفه.", ("المنتخب السوري", "ORG", "منتخب سوريا")),
+    ],
+)
+def test_a_national_team_is_named_by_its_country(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+def test_a_team_with_no_nationality_is_no_name(tag: Tagger) -> None:
+    assert entities(tag, "عاد المنتخب الوطني إلى التدريبات.") == []
+
+
 def test_a_committee_of_a_festival_names_the_festival(tag: Tagger) -> None:
     found = entities(tag, "أعلنت لجنة مهرجانات عين الصفا برنامجها.")
     assert not [e for e in found if e[1] == "ORG"]

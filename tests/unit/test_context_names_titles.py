@@ -75,6 +75,9 @@ def test_a_title_and_its_modifiers(tag: Tagger, sentence: str, expected: tuple[s
         # A body that only describes a role in a title is no name.
         ("وقال رئيس مجلس المدينة خالد الحمود إن الطريق فتح.", "مجلس المدينة"),
         ("وقالت رئيسة لجنة الجائزة سعاد حداد إن النتائج تعلن غداً.", "لجنة الجائزة"),
+        # A frequent adjective after an indefinite title is no name.
+        ("انضم إلى الفريق لاعب جديد أمس.", "جديد"),
+        ("وقال مسؤول بارز إن المفاوضات مستمرة.", "بارز"),
         # An indefinite nationality after a title is no name.
         ("وقال وزير عراقي سابق إن الاتفاق تأخر.", "عراقي"),
         # A preposition and a verbal noun after a title are no name.

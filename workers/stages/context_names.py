@@ -113,6 +113,7 @@ _COMPOUND_PLACE_WORDS = frozenset(
 # First words of compound place names that announce a place alone: «كفر نبل», «تل رفعت», «عين التينة» (after a
 # preposition: «عين» is also an eye).
 _COMPOUND_TRIGGERS = frozenset({"كفر", "تل", "عين"})
+_NATIONAL_TEAM = "المنتخب"
 _PLACE_PREPOSITIONS = frozenset({"في", "الي", "من", "قرب", "نحو", "باتجاه", "حتي", "عند"})
 # Words that end a name: function words, verbs of reporting, times. With the analyzer's stop words.
 _ENDERS = (
@@ -155,6 +156,7 @@ class _Span(NamedTuple):
     tokens: tuple[_Token, ...]
     kind: EntityType
     canonical: _Token  # the canonical name starts at this token
+    name: str | None = None  # the canonical name, when it is not the text from there («المنتخب العراقي»)
 
 
 class _Window:
@@ -230,6 +232,19 @@ class ContextTagger:
             [*self._places]
             + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
         )
+        # A national team is named by its country, spelled as most texts spell it: «المنتخب السوري» is «منتخب سوريا».
+        countries: dict[str, str] = {}
+        for place in place_names:
+            written = " ".join(_MARKS.sub("", place).split())
+            if " " in written:
+                continue
+            for nationality in _nationalities([normalize(written)]):
+                spelled = countries.get(nationality)
+                if spelled is None or frequencies.get(normalize(written), 0.0) > frequencies.get(
+                    normalize(spelled), 0.0
+                ):
+                    countries[nationality] = written
+        self._countries = {nationality: country for nationality, country in countries.items() if nationality[-1] == "ي"}
         self._titles = _words(PERSON_TITLES)
         # «علي» is also «على» typed without its dots: no given name for this context.
         self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
@@ -250,6 +265,7 @@ class ContextTagger:
             | self._events
             | _DEFINITE_EVENT_HEADS
             | _COMPOUND_TRIGGERS
+            | {_NATIONAL_TEAM}
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
         self._nationalities -= self._triggers
@@ -389,6 +405,8 @@ class ContextTagger:
             return self._place(tokens, bare)
         if bare in _COMPOUND_TRIGGERS:
             return self._compound(tokens, bare)
+        if bare == _NATIONAL_TEAM:
+            return self._national_team(tokens)
         if bare in self._events or bare in _DEFINITE_EVENT_HEADS:
             return self._event(tokens, bare)
         if bare in self._nationalities:
@@ -491,6 +509,14 @@ class ContextTagger:
             after_link = count > 0 and tokens[position - 1].word in _NAME_LINKS
             if count == 0 and word.startswith(("ال", "وال", "بال", "كال", "فال", "لل")) and not tokens.hamza(token):
                 break  # a given name does not take the article («إلياس» is no article): «المعلمة بالأعلام»
+            if (
+                count == 0
+                and position == 1
+                and not self._bare(tokens[0].word).startswith("ال")
+                and word not in self._given_names
+                and self._frequencies.get(word, 0.0) >= RARE_ZIPF
+            ):
+                break  # «لاعب جديد», «مسؤول بارز»: an indefinite title's adjective, not a name
             if count == 0 and word[0] in "بلك" and _verbal_noun(word[1:]) and word not in self._name_words:
                 break  # «يسمح للرئيس الروسي بتسليم …»: a preposition and a verbal noun, not a name
             if (
@@ -907,6 +933,13 @@ class ContextTagger:
         name, following = tokens[1], tokens.get(2)
         return name.word.startswith("ال") and (following is None or following.word not in _PREPOSITIONS)
 
+    def _national_team(self, tokens: _Window) -> _Span | None:
+        """«المنتخب العراقي»: the national team of the country its nationality names, «منتخب العراق»."""
+        nationality = tokens.get(1)
+        if nationality is None or nationality.broken or nationality.word not in self._countries:
+            return None
+        return tokens.span(0, 2, "ORG", 0)._replace(name=f"منتخب {self._countries[nationality.word]}")
+
     def _compound(self, tokens: _Window, trigger: str) -> _Span | None:
         """A compound place name that no trigger announces: «كفر نبل», «تل رفعت», and «عين التينة» after a
         preposition (not «عين اليقين»); its second word is rare, not a common one («عين المكان»)."""
@@ -979,12 +1012,14 @@ class ContextTagger:
             return []
         canonical_of: dict[int, str] = {}
         entities = []
-        for tokens, kind, canonical in sorted(found, key=lambda span: span.tokens[0].start):
+        for tokens, kind, canonical, name in sorted(found, key=lambda span: span.tokens[0].start):
             start = tokens[0].end - len(self._bare(tokens[0].word))
             last = tokens[-1].end
             (original_start, original_last) = body.offsets.originals([start, last - 1])
             text = body.original[original_start : original_last + 1]
-            if canonical.start not in canonical_of:
+            if name is not None:
+                canonical_of[canonical.start] = name
+            elif canonical.start not in canonical_of:
                 (name_original,) = body.offsets.originals([canonical.end - len(self._bare(canonical.word))])
                 canonical_text = _MARKS.sub("", body.original[name_original : original_last + 1])
                 definite = self._definite(canonical.word)
