@@ -56,6 +56,7 @@ from marsad.workers.kafka.admin import ensure_topics, faust_credentials, kafka_o
 from marsad.workers.kafka.commit import CommitBatch, Decided, Message, Outgoing, worker_sequence
 from marsad.workers.kafka.lag import ConsumerLag
 from marsad.workers.kafka.prepare import Preparer
+from marsad.workers.kafka.transport import Transport
 from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, kafka_position
 from marsad.workers.outcomes import account
 from marsad.workers.pipeline import Prepared, StoryDecider, iso, utc_now
@@ -241,6 +242,7 @@ def build_app(settings: Settings, preparer: Preparer, writer: ElasticWriter, rul
         web_host=settings.http_host,
         web_port=settings.http_port,
     )
+    app.transport = Transport(app.conf.broker_consumer, app)
     topics = {spec: _topic(app, spec, prefix) for spec in (RAW, PREPARED, ENRICHED, ALERTS, DLQ)}
     state = DecideState(settings, writer, rules, ElasticNames(writer.client, settings.index_prefix))
     notifier = build_notifier(settings, lambda: rules.by_id)
