@@ -406,5 +406,11 @@ def analyze_variants(text: str) -> list[Token]:
     return [
         Token(key, start, end, position)
         for position, (start, end) in enumerate(word_spans(mapped))
-        if (term := _normalized(mapped[start:end])) is not None and (key := fold(term)) is not None
+        if (key := _variant_key(mapped[start:end])) is not None
     ]
+
+
+@lru_cache(maxsize=200_000)
+def _variant_key(token: str) -> str | None:
+    term = _normalized(token)
+    return None if term is None else fold(term)

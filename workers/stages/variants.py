@@ -192,7 +192,7 @@ def fold(term: str) -> str | None:
 
 def _utf16_length(term: str) -> int:
     """Lucene's LengthFilter counts UTF-16 code units (an emoji outside the BMP is two)."""
-    return len(term) + sum(1 for char in term if ord(char) > 0xFFFF)
+    return len(term.encode("utf-16-le")) // 2
 
 
 class VariantWords:
