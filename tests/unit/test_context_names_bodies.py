@@ -80,6 +80,9 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
             ("البطولة الخليجية للسباحة", "MISC", "البطولة الخليجية للسباحة"),
         ),
         ("أعلنت لجنة مهرجانات عين الصفا برنامجها.", ("مهرجانات عين الصفا", "MISC", "مهرجانات عين الصفا")),
+        # Meetings named by their place.
+        ("انطلق معرض حلب الدولي أمس.", ("معرض حلب الدولي", "MISC", "معرض حلب الدولي")),
+        ("تستعد العاصمة لاستضافة قمة بغداد 2026.", ("قمة بغداد 2026", "MISC", "قمة بغداد 2026")),
     ],
 )
 def test_bodies_and_events(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
@@ -96,6 +99,9 @@ def test_bodies_and_events(tag: Tagger, sentence: str, expected: tuple[str, str,
         "تحدث المدرب عن قيادة الفريق في المباراة.",  # «قيادة» as leading
         "حقق العداء البطولة الأولى في مسيرته.",  # «البطولة» with no adjective and sport
         "تابع المشجعون الدوري المحلي باهتمام.",  # a league with no nationality
+        "وقال في معرض حديثه إن الأمور تتحسن.",  # «في معرض» as «in the course of»
+        "وصل المتسلقون إلى قمة جبل الشيخ.",  # a mountain's peak
+        "عقد الوزير مؤتمراً صحافياً مشتركاً.",  # a conference with no place
     ],
 )
 def test_no_body_or_event_where_none_is_named(tag: Tagger, sentence: str) -> None:

@@ -35,6 +35,9 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
         # Compound place names with no trigger before them.
         ("سقطت قذائف على كفر زيتا ليلاً.", ("كفر زيتا", "LOC", "كفر زيتا")),
         ("نزحت عائلات من عين الفيجة إلى المدينة.", ("عين الفيجة", "LOC", "عين الفيجة")),
+        # A neighbourhood, also named by a title and a name.
+        ("اندلع حريق في حي الجحملية فجراً.", ("حي الجحملية", "LOC", "الجحملية")),
+        ("انقطعت المياه عن حي الشيخ مقصود أمس.", ("حي الشيخ مقصود", "LOC", "الشيخ مقصود")),
         # «باسم» is a given name after a title's modifiers when a name follows it.
         ("وقال مدير المرفأ باسم عبد الرحيم إن العمل مستمر.", ("باسم عبد الرحيم", "PER", "باسم عبد الرحيم")),
     ],
@@ -53,6 +56,7 @@ def test_places_found_from_their_context(tag: Tagger, sentence: str, expected: t
         "رست السفينة في مرفأ المدينة القديم.",  # a frequent word with no agreeing adjective
         "نقل المصابون إلى مستشفى النور صباحاً.",  # the same frequent word alone is no name
         "وقال مدير الشركة باسم الموظفين إن الرواتب تأخرت.",  # «باسم» as «in the name of»
+        "انقطعت المياه عن حي الشيخ أمس.",  # a title with no name after it
     ],
 )
 def test_no_place_where_the_context_names_none(tag: Tagger, sentence: str) -> None:

@@ -51,6 +51,8 @@ def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
             "وقال رئيس الهيئة العامة للموارد السمكية زياد نصار إن الصيد توقف.",
             ("زياد نصار", "PER", "زياد نصار"),
         ),
+        # A name starting with و is no «و» + a noun of the title's modifiers.
+        ("وقال رئيس الاتحاد وديع الجريء إن الانتخابات في موعدها.", ("وديع الجريء", "PER", "وديع الجريء")),
         # People quoted by their trade or by who they are.
         ("وقال المزارع خليل الأحمد إن الموسم سيئ.", ("خليل الأحمد", "PER", "خليل الأحمد")),
         ("وتقول الطالبة رنا حداد إن الامتحانات صعبة.", ("رنا حداد", "PER", "رنا حداد")),
@@ -78,6 +80,8 @@ def test_a_title_and_its_modifiers(tag: Tagger, sentence: str, expected: tuple[s
         # A frequent adjective after an indefinite title is no name.
         ("انضم إلى الفريق لاعب جديد أمس.", "جديد"),
         ("وقال مسؤول بارز إن المفاوضات مستمرة.", "بارز"),
+        # A nationality after a definite word describes it: no name after it.
+        ("أرسلت جمعية الهلال الأحمر العربي السوري قافلة مساعدات.", "قافلة مساعدات"),
         # An indefinite nationality after a title is no name.
         ("وقال وزير عراقي سابق إن الاتفاق تأخر.", "عراقي"),
         # A preposition and a verbal noun after a title are no name.

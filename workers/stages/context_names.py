@@ -91,12 +91,14 @@ EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرج
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله"})
 # A league's rank is part of its name: «الدوري الإنجليزي الممتاز».
 _EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
+# Meetings (MISC) named by where they are held: «قمة بغداد», «مؤتمر بروكسل», «منتدى الدوحة», «معرض دمشق الدولي».
+_MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض"})
 # Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
 _CUP_HEADS = frozenset({"دوري", "كاس"})
 # «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
 # year.
 _AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
-SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب"  # a stadium is named by its name
+SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي"  # a stadium is named by its name
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
 FACILITY_TRIGGERS = (
     "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير"
@@ -265,6 +267,7 @@ class ContextTagger:
             | self._events
             | _DEFINITE_EVENT_HEADS
             | _COMPOUND_TRIGGERS
+            | _MEETING_HEADS
             | {_NATIONAL_TEAM}
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
@@ -407,6 +410,8 @@ class ContextTagger:
             return self._compound(tokens, bare)
         if bare == _NATIONAL_TEAM:
             return self._national_team(tokens)
+        if bare in _MEETING_HEADS:
+            return self._meeting(tokens, bare)
         if bare in self._events or bare in _DEFINITE_EVENT_HEADS:
             return self._event(tokens, bare)
         if bare in self._nationalities:
@@ -416,6 +421,8 @@ class ContextTagger:
     def _person(self, tokens: _Window, after_nationality: bool = False) -> _Span | None:
         """A person after a title, or after a nationality («الإيطالي سيموني إنزاغي»): then the name follows at once
         and its words are rare ones or known name words (a nationality is more often an adjective: «الوفد الروسي»)."""
+        if after_nationality and tokens.before().startswith("ال"):
+            return None  # «الهلال الأحمر العربي السوري قافلة …»: the nationality describes what is before it
         position = 1
         # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
         # the gazetteer knows (محافظ حمص): at most four words, then the name.
@@ -454,14 +461,8 @@ class ContextTagger:
                 position += 1  # «رئيس الجمعية الحرفية لصياغة وصناعة الذهب …»: ل + a noun the next words own
             elif token.word in _COMPOUND_PLACE_WORDS and position > 1 and tokens[position - 1].word == "بلديه":
                 position += 2  # «رئيس بلدية بيت الدين …»: a compound town name
-            elif (
-                token.word[0] == "و"
-                and not token.word.startswith("وال")
-                and (owner := tokens.get(position + 1))
-                and not owner.broken
-                and owner.word.startswith("ال")
-            ):
-                position += 2  # «وزير الاتصالات وتقانة المعلومات …»
+            elif self._owned(tokens, position):
+                position += 2  # «وزير الاتصالات وتقانة المعلومات …», not «رئيس الاتحاد وديع الجريء»
             elif token.word in self._heads and (body := tokens.get(position + 1)) and body.word.startswith("ال"):
                 position += 2  # «رئيس مجلس المدينة …»: a body with its definite name
             elif (
@@ -647,7 +648,9 @@ class ContextTagger:
             and token.word.startswith("و")
             and not token.word.startswith("وال")
             and owner.word.startswith("ال")
-            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+            # و + a noun, as the frequencies say, or a word too rare to tell («وتقانة»); not a name («وديع»)
+            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0)
+            >= (_CLITIC_GAIN if token.word in self._frequencies else 0.0)
         )
 
     def _foreign_word(self, tokens: _Window, position: int) -> bool:
@@ -868,8 +871,9 @@ class ContextTagger:
         name = tokens.get(1)
         if name is None or name.broken or tokens.original(tokens[0].end - len(trigger)) in tokens.known:
             return None  # «دير الزور الشرقي»: the trigger starts a known place
-        # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»).
-        compound = name.word in _COMPOUND_PLACE_WORDS
+        # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»), or a title («حي
+        # الشيخ رضوان», «حي السيدة زينب»).
+        compound = name.word in _COMPOUND_PLACE_WORDS or self._title(name.word)
         if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
             return None
         facility = trigger in self._facilities
@@ -932,6 +936,21 @@ class ContextTagger:
         على الدعم», where «محافظة» is keeping."""
         name, following = tokens[1], tokens.get(2)
         return name.word.startswith("ال") and (following is None or following.word not in _PREPOSITIONS)
+
+    def _meeting(self, tokens: _Window, head: str) -> _Span | None:
+        """A meeting named by the place it is held in, with its relation adjectives and year («معرض دمشق الدولي»); not
+        a mountain's peak («قمة جبل الشيخ») nor a course («في معرض حديثه»)."""
+        place = tokens.get(1)
+        end = self._known_place(tokens, 1)
+        if end is None or place is None or (head == "قمه" and place.word == "جبل"):
+            return None
+        while (
+            (token := tokens.get(end)) is not None
+            and not token.broken
+            and ((token.word.startswith("ال") and _nisba(token.word)) or _year(token.word))
+        ):
+            end += 1
+        return tokens.span(0, end, "MISC", 0)
 
     def _national_team(self, tokens: _Window) -> _Span | None:
         """«المنتخب العراقي»: the national team of the country its nationality names, «منتخب العراق»."""
