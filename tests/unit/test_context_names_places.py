@@ -57,6 +57,8 @@ def test_places_found_from_their_context(tag: Tagger, sentence: str, expected: t
         "نقل المصابون إلى مستشفى النور صباحاً.",  # the same frequent word alone is no name
         "وقال مدير الشركة باسم الموظفين إن الرواتب تأخرت.",  # «باسم» as «in the name of»
         "انقطعت المياه عن حي الشيخ أمس.",  # a title with no name after it
+        "تضرر حي سكني كامل في القصف.",  # an indefinite adjective describes the place
+        "هبطت الطائرة في مطار عسكري قرب المدينة.",
     ],
 )
 def test_no_place_where_the_context_names_none(tag: Tagger, sentence: str) -> None:

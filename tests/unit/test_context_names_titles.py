@@ -82,6 +82,8 @@ def test_a_title_and_its_modifiers(tag: Tagger, sentence: str, expected: tuple[s
         ("وقال مسؤول بارز إن المفاوضات مستمرة.", "بارز"),
         # A nationality after a definite word describes it: no name after it.
         ("أرسلت جمعية الهلال الأحمر العربي السوري قافلة مساعدات.", "قافلة مساعدات"),
+        # A preposition and a frequent noun after a title are no name.
+        ("تعرض الشاب لإصابة خطيرة في الرأس.", "لإصابة خطيرة"),
         # An indefinite nationality after a title is no name.
         ("وقال وزير عراقي سابق إن الاتفاق تأخر.", "عراقي"),
         # A preposition and a verbal noun after a title are no name.

@@ -132,6 +132,8 @@ PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word 
 MAX_NAME_WORDS = 3
 # A word is ل + a noun when the noun alone is this much more frequent (Zipf) than the word: «لصياغة», not «ليلى».
 _CLITIC_GAIN = 0.5
+# ... and, for a word after a title, this much more: a name may be a word's form («كمال», «بسام»); «لإصابة» is not.
+_NOUN_GAIN = 0.8
 # Words that link a name's parts (with European particles: «نايلة دو فريج», «أورسولا فون دير لاين»).
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت", "دو", "دي", "فون", "فان"})
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
@@ -518,8 +520,16 @@ class ContextTagger:
                 and self._frequencies.get(word, 0.0) >= RARE_ZIPF
             ):
                 break  # «لاعب جديد», «مسؤول بارز»: an indefinite title's adjective, not a name
-            if count == 0 and word[0] in "بلك" and _verbal_noun(word[1:]) and word not in self._name_words:
-                break  # «يسمح للرئيس الروسي بتسليم …»: a preposition and a verbal noun, not a name
+            if (
+                count == 0
+                and word[0] in "بلك"
+                and word not in self._name_words
+                and (
+                    _verbal_noun(word[1:])
+                    or self._frequencies.get(word[1:], 0.0) - self._frequencies.get(word, 0.0) >= _NOUN_GAIN
+                )
+            ):
+                break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
             if (
                 f"ال{word}" in self._nationalities
                 and word not in self._name_words
@@ -876,6 +886,13 @@ class ContextTagger:
         compound = name.word in _COMPOUND_PLACE_WORDS or self._title(name.word)
         if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
             return None
+        if (
+            not compound
+            and _nisba(f"ال{name.word}")
+            and name.word not in self._places
+            and self._frequencies.get(f"ال{name.word}", 0.0) > 0.0
+        ):
+            return None  # «حي سكني», «مطار عسكري»: an indefinite adjective describes the place, not names it
         facility = trigger in self._facilities
         if facility and (end := self._facility_place(tokens)) is not None:
             return tokens.span(0, end + self._agrees(tokens, end, trigger), "LOC", 0)
