@@ -100,6 +100,8 @@ def test_bodies_and_events(tag: Tagger, sentence: str, expected: tuple[str, str,
         "حقق العداء البطولة الأولى في مسيرته.",  # «البطولة» with no adjective and sport
         "تابع المشجعون الدوري المحلي باهتمام.",  # a league with no nationality
         "وقال في معرض حديثه إن الأمور تتحسن.",  # «في معرض» as «in the course of»
+        "طالب مجلس إدارة الشركة بالتحقيق.",  # a common word after a head names no body
+        "أطلقت وزارة خطة جديدة للنقل.",
         "وصل المتسلقون إلى قمة جبل الشيخ.",  # a mountain's peak
         "عقد الوزير مؤتمراً صحافياً مشتركاً.",  # a conference with no place
     ],

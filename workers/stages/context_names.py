@@ -694,7 +694,9 @@ class ContextTagger:
             if place is not None:
                 position, proper = place, True
             else:
-                rare = self._frequencies.get(word, 0.0) < RARE_ZIPF or word in self._name_words
+                frequency = self._frequencies.get(word, 0.0)
+                # A known name's word only when it is no common word: «مجلس إدارة», «وزارة خطة» name nothing.
+                rare = frequency < RARE_ZIPF or (word in self._name_words and frequency < COMMON_ZIPF)
                 if rare and not word.startswith(("ال", "لل")) and self._name_word(token):
                     described = tokens.get(position + 1)
                     if (
