@@ -269,3 +269,15 @@ def test_places_below_the_governorate_and_public_bodies(
     tagger: GazetteerTagger, sentence: str, surface: str, kind: str
 ) -> None:
     assert any(text == surface and found == kind for text, found, _ in tag(tagger, sentence))
+
+
+def test_amman_needs_a_word_of_jordan_and_oman_keeps_its_short_form(tagger: GazetteerTagger) -> None:
+    assert tag(tagger, "وصل الوفد إلى عمّان للقاء المسؤولين الأردنيين.") == [("عمّان", "LOC", "عمّان")]
+    assert tag(tagger, "زار الوزير سلطنة عمان، وقال إن عمان شريك مهم في المنطقة.") == [
+        ("سلطنة عمان", "LOC", "سلطنة عمان"),
+        ("عمان", "LOC", "سلطنة عمان"),
+    ]
+    # Neither Jordan nor the sultanate named: no guess, unless the shadda says which.
+    assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عمان الشهر الماضي.") == []
+    assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عمّان الشهر الماضي.") == [("عمّان", "LOC", "عمّان")]
+    assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عُمان الشهر الماضي.") == []

@@ -7,7 +7,8 @@ form of the same entity has appeared earlier in the document: «الشرع» aft
 
 An entity's ``ambiguous`` forms are also common words or another entity's name («الهلال» is a crescent, «النصر» a
 victory, «برشلونة» a city): they count only with one of the entity's ``cues`` (a sports word, «مباراة»، «الدوري»)
-a few words away, in an article with several of its cues, or after the entity was taken so earlier in it.
+a few words away, in an article with several of its cues, or after the entity was taken so earlier in it; an
+ambiguous form listed with diacritics is meant wherever it is written with them («عمّان», Amman, not «عُمان»).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from marsad.topics.records import Entity, EntityType
 from marsad.workers.config import ConfigError, load_yaml
-from marsad.workers.stages.normalize import NormalizedText, normalize
+from marsad.workers.stages.normalize import DIACRITICS, NormalizedText, normalize
 from marsad.workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
 
 
@@ -57,6 +58,7 @@ class _Form:
     type: EntityType
     is_short: bool
     cues: frozenset[str] = frozenset()  # normalized; one must be near (``ambiguous`` forms)
+    marks: str = ""  # an ambiguous form's diacritics: written with them, it is meant («عمّان» is not «عُمان»)
 
 
 def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
@@ -70,7 +72,7 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
             raise GazetteerError(str(error)) from None
     owner: dict[str, str] = {}
     for entry in entries:
-        for form in (entry.canonical, *entry.aliases, *entry.short):
+        for form in _forms(entry):
             key = normalize(form)
             previous = owner.setdefault(key, entry.canonical)
             if previous != entry.canonical:
@@ -82,6 +84,12 @@ def load_gazetteer(directory: Path) -> list[GazetteerEntry]:
             if previous != entry.canonical:
                 raise GazetteerError(f"ambiguous form {form!r} belongs to both {previous!r} and {entry.canonical!r}")
     return entries
+
+
+def _forms(entry: GazetteerEntry) -> list[str]:
+    """The entry's forms that count without a cue: a canonical name may itself be ambiguous («عمّان» is «عمان»)."""
+    ambiguous = {normalize(form) for form in entry.ambiguous}
+    return [form for form in (entry.canonical, *entry.aliases, *entry.short) if normalize(form) not in ambiguous]
 
 
 RARE_SURNAME_ZIPF = 4.5
@@ -169,12 +177,13 @@ class GazetteerTagger:
         for entry in entries:
             full = _Form(entry.canonical, entry.type, is_short=False)
             short = _Form(entry.canonical, entry.type, is_short=True)
-            forms.extend((form, full) for form in {entry.canonical, *entry.aliases})
+            forms.extend((form, full) for form in {entry.canonical, *entry.aliases} & set(_forms(entry)))
             forms.extend((form, short) for form in {*entry.short, *surnames.get(entry.canonical, ())})
-            if entry.ambiguous:
-                cued = _Form(entry.canonical, entry.type, is_short=False, cues=frozenset(map(normalize, entry.cues)))
-                forms.extend((form, cued) for form in set(entry.ambiguous))
-                cues.update(cued.cues)
+            entry_cues = frozenset(map(normalize, entry.cues))
+            for form in set(entry.ambiguous):
+                marks = "".join(char for char in form if char in DIACRITICS)
+                forms.append((form, _Form(entry.canonical, entry.type, is_short=False, cues=entry_cues, marks=marks)))
+            cues.update(entry_cues)
         self._matcher = TermMatcher(forms)
         # Cues match as written, after clitics: a cue that counts with the article lists that form too.
         self._cues = TermMatcher((cue, cue) for cue in cues)
@@ -215,13 +224,15 @@ class GazetteerTagger:
 
         An ambiguous form is meant with a cue of its entity near it or ``TOPIC_CUES`` in the body, or after a full
         form of the entity or a meant ambiguous one (in the title or earlier in the body); never where it is part
-        of another phrase (``_out_of_place``), nor, when it is also another entity's name, after a word for a place
-        («في برشلونة» is the city)."""
+        of another phrase (``_out_of_place``), nor, when it is not a place and also another entity's name, after a
+        word for a place («في برشلونة» is the city)."""
         confirmed: set[str] = set()
         if title is not None:
             title_cues = self._cues.find(title)
             for hit in self._matcher.find(title):
-                if not hit.payload.is_short and (not hit.payload.cues or _meant(hit, title_cues, title)):
+                if not hit.payload.is_short and (
+                    not hit.payload.cues or _marked(hit, title) or _meant(hit, title_cues, title)
+                ):
                     confirmed.add(hit.payload.canonical)
         cues = self._cues.find(body)
         spans: dict[tuple[int, int], list[TermHit[_Form]]] = {}
@@ -231,9 +242,9 @@ class GazetteerTagger:
         def meant(hit: TermHit[_Form]) -> bool:
             if _out_of_place(hit, body):
                 return False
-            if len(spans[(hit.start, hit.end)]) > 1 and _after_place_word(hit, body):
+            if hit.payload.type != "LOC" and len(spans[(hit.start, hit.end)]) > 1 and _after_place_word(hit, body):
                 return False
-            return hit.payload.canonical in confirmed or _meant(hit, cues, body)
+            return hit.payload.canonical in confirmed or _marked(hit, body) or _meant(hit, cues, body)
 
         kept: list[TermHit[_Form]] = []
         for hit in hits:
@@ -256,6 +267,14 @@ def _meant(hit: TermHit[_Form], cues: Sequence[TermHit[str]], text: NormalizedTe
     # A common word with the article («الشباب» youth) stays a word in an article about sport unless a cue is near.
     topical = len(own) >= TOPIC_CUES and not text.words.startswith("ال", hit.start)
     return topical or any(hit.start - CUE_WINDOW <= cue.start and cue.end <= hit.end + CUE_WINDOW for cue in own)
+
+
+def _marked(hit: TermHit[_Form], text: NormalizedText) -> bool:
+    """The form is written with the diacritics that tell it from its other readings («عمّان» with its shadda)."""
+    if not hit.payload.marks:
+        return False
+    ((_, _, surface),) = surfaces(text, [hit])
+    return "".join(char for char in surface if char in DIACRITICS).endswith(hit.payload.marks)
 
 
 def _out_of_place(hit: TermHit[_Form], text: NormalizedText) -> bool:
