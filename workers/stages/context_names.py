@@ -229,7 +229,8 @@ class ContextTagger:
     ) -> None:
         self._frequencies = frequencies
         self._name_words = frozenset(normalize(word) for word in name_words)
-        names = [normalize(name) for name in place_names]
+        written_places = [" ".join(_MARKS.sub("", name).split()) for name in place_names]
+        names = [normalize(name) for name in written_places]
         self._places = frozenset(name for name in names if " " not in name)
         # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
         self._nationalities = _IRREGULAR_NATIONALITIES | _nationalities(
@@ -238,8 +239,7 @@ class ContextTagger:
         )
         # A national team is named by its country, spelled as most texts spell it: «المنتخب السوري» is «منتخب سوريا».
         countries: dict[str, str] = {}
-        for place in place_names:
-            written = " ".join(_MARKS.sub("", place).split())
+        for written in written_places:
             if " " in written:
                 continue
             for nationality in _nationalities([normalize(written)]):
