@@ -119,3 +119,19 @@ def test_a_later_surname_that_is_a_place_is_the_person(tag: Tagger) -> None:
 def test_the_known_person_keeps_the_surname_when_named_in_full(tag: Tagger) -> None:
     found = entities(tag, "قال وليد جنبلاط إن الحزب مستعد. وأضاف جنبلاط أن الحوار ضروري.")
     assert {canonical for _, kind, canonical in found if kind == "PER"} == {"وليد جنبلاط"}
+
+
+def test_a_person_joined_by_and_to_one_found_is_found_too(tag: Tagger) -> None:
+    found = entities(tag, "وضمت القائمة المدافع سامر حداد ومحمود قرقناوي إلى جانب الحارس.")
+    assert ("محمود قرقناوي", "PER", "محمود قرقناوي") in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وقال المدرب سامر حداد وزملاؤه إن الفريق جاهز.",  # a noun, not a given name
+        "وقال المدرب سامر حداد ومحمد عادة ما يتأخر.",  # a given name before a common word
+    ],
+)
+def test_no_second_person_after_and_where_none_is_named(tag: Tagger, sentence: str) -> None:
+    assert [canonical for _, kind, canonical in entities(tag, sentence) if kind == "PER"] == ["سامر حداد"]

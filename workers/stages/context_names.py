@@ -320,6 +320,10 @@ class ContextTagger:
                 continue  # «رئيس مجلس المدينة …», «رئيسة لجنة المهرجانات …»: a role, no body's name
             found.append(span)
             named.add(span.tokens[0].start)
+            while span.kind == "PER" and (other := self._coordinated(body, span, starts)) is not None:
+                found.append(other)  # «محمود المواس وإبراهيم هيسار»
+                named.add(other.tokens[0].start)
+                span = other
             if span.kind == "PER":
                 # A title's modifiers may name a body («رئيس الهيئة العامة للطيران المدني …»): read on after the title.
                 resume, title_until = token.end, span.tokens[0].start
@@ -335,6 +339,31 @@ class ContextTagger:
             body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
         )
         return self._entities(body, found)
+
+    def _coordinated(
+        self, body: NormalizedText, person: _Span, known: Mapping[int, tuple[int, EntityType]]
+    ) -> _Span | None:
+        """Another person joined to ``person`` by «و»: a known given name and a rare surname («محمود المواس
+        وإبراهيم هيسار»), not a noun («وزملاؤه»)."""
+        after = person.tokens[-1].end
+        following = _WORD.search(body.words, after)
+        if following is None:
+            return None
+        token = self.token(body, following.start(), following.end(), after)
+        if token.broken or not token.word.startswith("و") or token.word[1:] not in self._given_names:
+            return None
+        window = _Window(self, body, token, known)
+        surname = window.get(1)
+        if (
+            surname is None
+            or not self._name_word(surname)
+            or surname.word in _NAME_LINKS
+            or (self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF and surname.word not in self._name_words)
+            or (surname.word[-1] == "ا" and window.accusative(surname))
+            or window.original(surname.start) in known
+        ):
+            return None
+        return window.span(0, 2, "PER", 0)
 
     @staticmethod
     def _named_body(span: _Span) -> bool:
