@@ -155,8 +155,9 @@ class SpellingExpander:
 # words go instead into a field of their own (`name_variants`), analyzed at index and search time by a chain that
 # folds the transliterations of one sound onto one letter and drops the long vowels a transliteration may write or
 # not (`marsad_variants` in config/elasticsearch/news-template.json, mirrored here and in marsad.search.analyzer):
-# «غوارديولا» and «جوارديولا» are both «جرديلا» there. Only rare words and names enter the field, and only when
-# no common word folds onto the same key, so a search for a common word never meets a name through it.
+# «غوارديولا» and «جوارديولا» are both «جرديلا» there. Only rare words enter the field, and only when no known word
+# folds onto the same key, so a search for a word of the lexicon never meets anything through it. (Words of the
+# lexicon inside recognised names were tried too: «الشروع» met «الشرع», «الشيف» «الشوف», «غساله» «غزاله».)
 
 # The char filter: the letters that write one foreign sound (g: ج غ گ, Spanish j and kh: خ, s/z: ز س, v: ڤ ف,
 # p: پ ب, ch: چ).
@@ -196,21 +197,19 @@ def _utf16_length(term: str) -> int:
 
 
 class VariantWords:
-    """The words of a document that go into `name_variants`: a word of FOLD_MIN_LETTERS letters or more that is
-    rare (below KNOWN_WORD_ZIPF, or no word of the lexicon at all) and whose key no known word has; or a word of
-    an entity the document names that is not a common word (below COMMON_VARIANT_ZIPF), whose key no common word
-    has. A rare word after a proclitic («وجيسوس») is also given without it when that is rare too."""
+    """The words of a document that go into `name_variants`: the rare words (below KNOWN_WORD_ZIPF, or in no list)
+    of FOLD_MIN_LETTERS letters or more whose key no known word has, so that no word of the lexicon finds anything
+    through the field. A word that is a known word behind a proclitic («والثروة», «للحبوب») is no rare word; a rare
+    word behind one («وجيسوس») also enters without it."""
 
     def __init__(self, frequencies: dict[str, float]) -> None:
         self._frequencies = frequencies
-        keys = {word: self.key(word) for word, zipf in frequencies.items() if zipf >= KNOWN_WORD_ZIPF}
-        self._known_keys = frozenset(key for key in keys.values() if key)
-        self._common_keys = frozenset(
-            key for word, key in keys.items() if key and frequencies[word] >= COMMON_VARIANT_ZIPF
+        self._known_keys = frozenset(
+            key for word, zipf in frequencies.items() if zipf >= KNOWN_WORD_ZIPF and (key := self.key(word))
         )
-        # Most of a text is known words that are no rare form: set aside at once. The others recur from
-        # article to article: each is decided once (bounded, for a worker that runs for months).
-        self._no_rare_forms = frozenset(word for word in frequencies if not self._decide(word)[0])
+        # Most of a text is known words: set aside at once. The others recur from article to article: each is
+        # decided once (bounded, for a worker that runs for months).
+        self._known = frozenset(word for word, zipf in frequencies.items() if zipf >= KNOWN_WORD_ZIPF)
         self._decisions = lru_cache(maxsize=DECISIONS_CACHED)(self._decide)
 
     @staticmethod
@@ -219,45 +218,37 @@ class VariantWords:
         mapped = transliteration_letters(word)
         return None if mapped in stopwords() else fold(mapped)
 
-    def _kept(self, word: str, named: bool) -> bool:
-        zipf = self._frequencies.get(word, 0.0)
+    def _rare(self, word: str) -> bool:
         key = self.key(word)
-        if key is None:
-            return False
-        if zipf < KNOWN_WORD_ZIPF and key not in self._known_keys:
-            return True
-        return named and zipf < COMMON_VARIANT_ZIPF and key not in self._common_keys
+        return self._frequencies.get(word, 0.0) < KNOWN_WORD_ZIPF and key is not None and key not in self._known_keys
 
-    def _decide(self, word: str) -> tuple[tuple[str, ...], bool]:
-        """What a word of the text puts in the field whatever it names (itself if rare, itself without a proclitic),
-        and whether it enters as a word of a name."""
-        rare = tuple(
-            form
-            for form in (word, *_without_proclitics(word))
-            if self._frequencies.get(form, 0.0) < KNOWN_WORD_ZIPF and self._kept(form, named=False)
-        )
-        return rare, word not in rare and self._kept(word, named=True)
+    def _decide(self, word: str) -> tuple[str, ...]:
+        """What a word of the text puts in the field: itself and itself without a proclitic, when rare."""
+        bare = _without_proclitics(word)
+        if any(form in self._known for form in bare):
+            return ()
+        return tuple(form for form in (word, *bare) if self._rare(form))
 
-    def words(self, title: str, body: str, names: Iterable[str] = ()) -> str:
-        """The field's text: the words kept, normalized, each once, space separated. ``names``: the surface forms of
-        the document's entities."""
-        in_names = set(_ARABIC_WORD.findall(normalize(" ".join(names))))
+    def words(self, title: str, body: str) -> str:
+        """The field's text: the words kept, normalized, each once, space separated."""
         kept: set[str] = set()
-        text = set(_ARABIC_WORD.findall(normalize(f"{title} {body}")))
-        for word in text - self._no_rare_forms:
+        for word in set(_ARABIC_WORD.findall(normalize(f"{title} {body}"))) - self._known:
             if len(word) >= FOLD_MIN_LETTERS:
-                kept.update(self._decisions(word)[0])
-        kept.update(word for word in in_names & text if len(word) >= FOLD_MIN_LETTERS and self._decisions(word)[1])
+                kept.update(self._decisions(word))
         return " ".join(sorted(kept))
 
 
 def _without_proclitics(word: str) -> list[str]:
-    """The word without a one-letter proclitic, and without a two-letter one (و/ف then ب/ك/ل), long enough to fold."""
+    """The word without a one-letter proclitic, and without a two-letter one (و/ف then ب/ك/ل); «لل» + a word is
+    ل + «ال» + the word."""
     found = []
     if word[0] in _PROCLITICS and len(word) > FOLD_MIN_LETTERS:
         found.append(word[1:])
         if word[0] in "وف" and word[1] in "بكل" and len(word) > FOLD_MIN_LETTERS + 1:
             found.append(word[2:])
+    for article in ("لل", "ولل", "فلل"):
+        if word.startswith(article) and len(word) > len(article) + 2:
+            found.append("ال" + word[len(article) :])
     return found
 
 
@@ -269,4 +260,4 @@ def variant_words() -> VariantWords:
 
 def document_variants(document: EnrichedDocument) -> str:
     """The document's `name_variants` field (the same text in both modes)."""
-    return variant_words().words(document.title, document.body, (entity.text for entity in document.entities))
+    return variant_words().words(document.title, document.body)
