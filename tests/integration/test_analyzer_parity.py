@@ -17,6 +17,7 @@ from elasticsearch import Elasticsearch
 from marsad.search.analyzer import (
     analyze_index,
     analyze_query,
+    analyze_variants,
     clitic_patterns,
     short_noun_pattern,
     stem_keywords,
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
 TEMPLATE = SHIPPED_CONFIG_DIR / "elasticsearch" / "news-template.json"
-ANALYZERS = {"marsad_arabic_index": analyze_index, "marsad_arabic": analyze_query}
+ANALYZERS = {"marsad_arabic_index": analyze_index, "marsad_arabic": analyze_query, "marsad_variants": analyze_variants}
 CHAIN = [
     "lowercase",
     "decimal_digit",
@@ -48,6 +49,8 @@ OWN_SAMPLES = [
     "وصل الوزير ووزيرة الخارجية، ووزن الشحنة لا يتجاوز طنين وفق وزارة النقل.",  # a و of the word, kept
     # three-letter nouns in ة kept whole in every form (arabic_short_nouns), and the two-letter words beside them
     "في المناطق الحرة وبالحرة والحرة وحرة حر، للسنة والسنة وسنة سن، كالخطة وفخطة خط وبحرة البحرة، جاء وحده ووجهه.",
+    # transliterations the `marsad_variants` chain folds (letters of one sound, long vowels, a final ة/ا, «أو»)
+    "قال غوارديولا وجوارديولا إن خيسوس وجيسوس وهانز وهانس وڤيكتور وپول وگل وچاو وأوباما ويوي وليندة غيرَ زوو.",
 ]
 
 

@@ -16,13 +16,19 @@ from marsad.search.analyzer import analyze_variants
 from marsad.search.fts import FullTextIndex
 from marsad.store import Store
 from marsad.topics.records import RawInput, SourcePosition
+from marsad.workers.elastic.templates import TEMPLATE_FILES
 from marsad.workers.settings import Settings
 from marsad.workers.stages.variants import (
+    FOLD_MIN_KEY,
+    FOLD_MIN_LETTERS,
+    TRANSLITERATION_LETTERS,
     VariantWords,
     variant_words,
 )
 
 pytestmark = pytest.mark.unit
+
+TEMPLATE = TEMPLATE_FILES["news"]
 
 
 def _keys(text: str) -> list[str]:
@@ -135,6 +141,30 @@ def test_a_document_stored_before_the_field_is_listed_for_it(index: FullTextInde
     assert index.without_variants() == []
     index._connection.execute("DELETE FROM fts_variant_words")  # as in a store written before the field
     assert index.without_variants() == [1]
+
+
+def test_the_template_defines_the_chain_the_python_fold_mirrors() -> None:
+    analysis = json.loads(TEMPLATE.read_text(encoding="utf-8"))["template"]["settings"]["analysis"]
+    chain = analysis["analyzer"]["marsad_variants"]
+    assert chain["char_filter"] == ["marsad_transliteration"]
+    rules = analysis["char_filter"]["marsad_transliteration"]["mappings"]
+    assert dict(rule.split(" => ") for rule in rules) == TRANSLITERATION_LETTERS
+    assert chain["tokenizer"] == "standard"
+    filters = [analysis["filter"].get(name, {"type": name}) for name in chain["filter"]]
+    assert filters == [
+        {"type": "lowercase"},
+        {"type": "decimal_digit"},
+        {"type": "stop", "stopwords": "_arabic_"},
+        {"type": "arabic_normalization"},
+        {"type": "length", "min": FOLD_MIN_LETTERS},
+        {"type": "pattern_replace", "pattern": "^او", "replacement": "و"},
+        {"type": "pattern_replace", "pattern": "(?<=.)[وي](?=.)", "replacement": ""},
+        {"type": "pattern_replace", "pattern": "ه$", "replacement": "ا"},
+        {"type": "length", "min": FOLD_MIN_KEY},
+    ]
+    mapping = json.loads(TEMPLATE.read_text(encoding="utf-8"))["template"]["mappings"]["properties"]["name_variants"]
+    assert mapping["analyzer"] == "marsad_variants"
+    assert "search_analyzer" not in mapping  # the same chain at index and search time
 
 
 def test_a_store_written_before_the_field_gets_it_when_opened(tmp_path: Path) -> None:
