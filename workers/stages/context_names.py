@@ -76,6 +76,8 @@ _FIELD_ADJECTIVES = frozenset({"الخاصه", "العامه", "الحره", "ا
 _STANDINGS = frozenset(
     {"المتصدر", "المتصدره", "الوصيف", "الوصيفه", "المضيف", "المضيفه", "الضيف", "الفائز", "الفائزه", "المتوج", "السابق"}
 )
+# Who owns a body named by a proper name, which its name leaves out: «مصرف الرافدين الحكومي».
+_OWNERSHIPS = frozenset({"الحكومي", "الحكوميه", "الرسمي", "الرسميه"})
 # The kind of a body after its name, which names leave out: «كتلة التنمية والتحرير النيابية».
 _BODY_KINDS = frozenset({"النيابيه", "البرلمانيه", "النيابي", "البرلماني"})
 # Ordinals are adjectives of a rank, not of a body («المكتب الثاني للشركة»).
@@ -129,15 +131,20 @@ _IRREGULAR_NATIONALITIES = frozenset({"الانجليزي", "الانجليزي�
 COMMON_ZIPF = 5.0  # a word this frequent is a common word, unless it is a known name word
 RARE_ZIPF = 4.0  # a word this rare after an organisation head is taken for a proper name
 PLACE_ZIPF = 4.5  # a word this frequent after a place trigger is a common word («قرية بعيدة»)
+KNOWN_ZIPF = 3.0  # a word this frequent is one the lexicon knows: as an agreeing adjective, it describes
 MAX_NAME_WORDS = 3
 # A word is ل + a noun when the noun alone is this much more frequent (Zipf) than the word: «لصياغة», not «ليلى».
 _CLITIC_GAIN = 0.5
 # ... and, for a word after a title, this much more: a name may be a word's form («كمال», «بسام»); «لإصابة» is not.
 _NOUN_GAIN = 0.8
+# A name word ending in ا is a noun in the accusative when the noun without it is this much more frequent.
+_ACCUSATIVE_GAIN = 0.8
 # Words that link a name's parts (with European particles: «نايلة دو فريج», «أورسولا فون دير لاين»).
 _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت", "دو", "دي", "فون", "فان"})
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
 # A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
+# A field that points back at what the text speaks of names no body: «الهيئة الناظمة للقطاع».
+_ANAPHORIC_FIELDS = frozenset({"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف"})
 _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
@@ -232,10 +239,16 @@ class ContextTagger:
         written_places = [" ".join(_MARKS.sub("", name).split()) for name in place_names]
         names = [normalize(name) for name in written_places]
         self._places = frozenset(name for name in names if " " not in name)
-        # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»).
+        # A nationality is made of a one-word place name, or of the first word of a longer one («كوريا الجنوبية»), of a
+        # place texts name often (a country, a region, a big city) and that is no common noun (its form with or
+        # without the article is rare, or much rarer: «سعودية» is, «جنوب», «سوق» are not): other nisbas are mostly
+        # everyday adjectives («المعدني» of «معدن جديد», «اللبني» of «اللبن الشرقية», «البحري», «السوقي»).
         self._nationalities = _IRREGULAR_NATIONALITIES | _nationalities(
-            [*self._places]
-            + [first for name in names if " " in name and frequencies.get(first := name.split()[0], 0.0) < COMMON_ZIPF]
+            place
+            for place in {*self._places, *(name.split()[0] for name in names if " " in name)}
+            if (frequency := frequencies.get(place, 0.0)) >= PLACE_ZIPF
+            and frequencies.get(place[2:] if place.startswith("ال") else f"ال{place}", 0.0)
+            < max(RARE_ZIPF, frequency - 1.0)
         )
         # A national team is named by its country, spelled as most texts spell it: «المنتخب السوري» is «منتخب سوريا».
         countries: dict[str, str] = {}
@@ -408,6 +421,17 @@ class ContextTagger:
         """A title or role, also in the feminine («القاضية»)."""
         return word in self._titles or (word[-1] == "ه" and word[:-1] in self._titles)
 
+    def _describes(self, word: str, head: str) -> bool:
+        """Whether the indefinite ``word`` after the indefinite ``head`` is an adjective the lexicon knows that agrees
+        with it: feminine after a feminine head («شركة ناشئة», «قرية مجاورة»), or a relation adjective («اتحاد
+        عمالي»). A place or a rare name word is no adjective («جامعة حماة»); a frequent one may be («مؤسسة مالية»)."""
+        frequency = self._frequencies.get(word, 0.0)
+        if word.startswith("ال") or word in self._places or (word in self._name_words and frequency < RARE_ZIPF):
+            return False
+        # An adjective is a word with the article too: «المجاورة»; a name is not: «بلدة ربيعة».
+        known = self._frequencies.get(f"ال{word}", 0.0) >= KNOWN_ZIPF
+        return known and (_feminine(word) if _feminine(head) else _nisba(f"ال{word}"))
+
     def _common(self, word: str) -> bool:
         return word not in self._name_words and self._frequencies.get(word, 0.0) >= COMMON_ZIPF
 
@@ -550,6 +574,15 @@ class ContextTagger:
             ):
                 break  # «لاعب جديد», «مسؤول بارز»: an indefinite title's adjective, not a name
             if (
+                word[-1] == "ا"
+                and word not in self._given_names
+                and word not in self._name_words
+                and (frequency := self._frequencies.get(word, 0.0)) >= RARE_ZIPF
+                # much rarer than the noun it ends: «مديرا» is «مدير», «نورا» a name
+                and self._frequencies.get(word[:-1], 0.0) - frequency >= _ACCUSATIVE_GAIN
+            ):
+                break  # «عين الوزير مديرا», «مالكوم هدفا»: a common noun in the accusative, written without its tanween
+            if (
                 count == 0
                 and word[0] in "بلك"
                 and word not in self._name_words
@@ -667,7 +700,7 @@ class ContextTagger:
         if token is None or token.broken:
             return False
         if token.word.startswith("لل"):
-            return owner is None or owner.word not in _PURPOSE_PREPOSITIONS
+            return token.word not in _ANAPHORIC_FIELDS and (owner is None or owner.word not in _PURPOSE_PREPOSITIONS)
         return (
             token.word.startswith("ل")
             and owner is not None
@@ -722,6 +755,8 @@ class ContextTagger:
                 place = self._known_place(tokens, position + 1)
             if place is not None:
                 position, proper = place, True
+            elif position == 1 and not head.startswith("ال") and self._describes(word, head):
+                return None  # «شركة ناشئة», «مؤسسة مالية», «اتحاد عمالي»: an adjective describes the body, not names it
             else:
                 frequency = self._frequencies.get(word, 0.0)
                 # A known name's word only when it is no common word: «مجلس إدارة», «وزارة خطة» name nothing.
@@ -764,6 +799,7 @@ class ContextTagger:
                 or word in self._enders
                 or self._title(bare)
                 or bare in _STANDINGS
+                or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
                 # After a proper name only its relation adjectives and field: «قيادة شرطة البصرة القبض على …».
                 or (
@@ -777,7 +813,10 @@ class ContextTagger:
             if after_field and not (_nisba(word) or bare != word or word.startswith("لل") or word in _FIELD_ADJECTIVES):
                 break  # «المفوضية العليا المستقلة للانتخابات النتائج»: the verb's object
             after_field = (
-                bare.startswith("لل") or construct or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES))
+                bare.startswith("لل")
+                or construct
+                # «للفلاحة والصيد البحري»: a second field after «و», and its adjectives
+                or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES or bare != word))
             )
             construct = False
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
@@ -915,8 +954,13 @@ class ContextTagger:
         # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»), or a title («حي
         # الشيخ رضوان», «حي السيدة زينب»).
         compound = name.word in _COMPOUND_PLACE_WORDS or self._title(name.word)
-        if not (compound or self._name_word(name)) or (name.word[-1] == "ا" and tokens.accusative(name)):
-            return None
+        if (
+            not (compound or self._name_word(name))
+            or (name.word[-1] == "ا" and tokens.accusative(name))
+            or name.word.startswith("لل")  # «جسر للطاقة»: what the facility is for
+            or (not compound and name.word not in self._places and self._describes(name.word, trigger))
+        ):
+            return None  # «قرية مجاورة», «مدينة ساحلية»: an agreeing adjective describes the place
         if (
             not compound
             and _nisba(f"ال{name.word}")
@@ -932,7 +976,8 @@ class ContextTagger:
         if (
             not compound
             and name.word not in self._places
-            and self._frequencies.get(name.word, 0.0) >= PLACE_ZIPF
+            # A facility is named after a person or a place, not by a common noun («محطة كهرباء»).
+            and self._frequencies.get(name.word, 0.0) >= (RARE_ZIPF if facility else PLACE_ZIPF)
             and not (facility and self._agrees(tokens, 2, trigger))
             and not (trigger == "محافظه" and self._governorate(tokens))
         ):
@@ -1120,6 +1165,8 @@ def _feminine(word: str) -> bool:
 def _verbal_noun(word: str) -> bool:
     """Whether a normalized word has the shape of a derived verbal noun: تفعيل («تسليم»), تفاعل («تعاون»), إفعال
     («إعلان»), افتعال («اعتماد»), استفعال («استخدام»)."""
+    if len(word) == 4 and word[0] == "ت" and "ا" not in word:
+        return True  # تفعّل written without its shadda: «ترؤس», «تقدم»
     if len(word) == 5 and word[0] == "ت":
         return word[3] == "ي" or word[2] == "ا"
     if len(word) == 5 and word[0] == "ا":

@@ -1,0 +1,111 @@
+"""A common word after a head, a title or a place trigger names nothing; nationalities are those of places texts name
+often (sentences written for these tests, each rule with a hit and a trap)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.workers.build import build_tagger
+from marsad.workers.pipeline import Tagger
+from marsad.workers.settings import Settings
+from marsad.workers.stages.normalize import NormalizedText
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def tag() -> Tagger:
+    return build_tagger(Settings())
+
+
+def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
+    return [(e.text, e.type, e.canonical) for e in tag(NormalizedText.of(sentence), NormalizedText.of(""))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # An indefinite head and an adjective that agrees with it: a description.
+        "أسست شركة ناشئة متخصصة في الذكاء الاصطناعي فرعا جديدا.",
+        "قدمت مؤسسة مالية قرضا للمزارعين.",
+        "شهدت الأسواق حركة نشطة قبيل العيد.",
+        "أعلن اتحاد عمالي الإضراب العام.",
+        "وافق المجلس على تأسيس هيئة رقابية مستقلة.",
+        "أعلنت شركة جديدة عن خطتها للتوسع.",
+        "أطلقت جامعة خاصة برنامجا للدراسات العليا.",
+        "شكلت الحكومتان لجنة مشتركة لمتابعة الملف.",
+        "تعمل منظمة إنسانية في المخيمات منذ سنوات.",
+        "تأسست جمعية خيرية لرعاية الأيتام.",
+        # A body named only by the sector the text speaks of.
+        "أصدرت الهيئة الناظمة للقطاع قرارا بشأن الأسعار.",
+        # A place trigger and an agreeing adjective.
+        "فر السكان إلى قرية مجاورة بعد القصف.",
+        "وصل وفد إلى مدينة ساحلية صغيرة.",
+        "وقع انفجار في منطقة صناعية شرق المدينة.",
+        "استقبل المستشفى مصابين من بلدة قريبة.",
+        "تضرر مطار مدني قرب الحدود.",
+        # A facility and a common noun, or what it is for.
+        "دشنت الشركة محطة كهرباء تعمل بالطاقة الشمسية.",
+        "يربط جسر للطاقة بين البلدين.",
+        # After a title: ل + a verbal noun, a noun in the accusative.
+        "دعا الرئيس لترؤس جلسة طارئة.",
+        "عين الوزير مديرا جديدا للمؤسسة.",
+        "قال مسؤول رفيع إن المحادثات مستمرة.",
+        # An everyday adjective is no nationality before a name.
+        "أكد المعدني خالد ذلك في تقريره.",
+        "وصل البحري سامر إلى الميناء.",
+    ],
+)
+def test_a_common_word_after_a_trigger_names_nothing(tag: Tagger, sentence: str) -> None:
+    assert entities(tag, sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A rare word or a known place after the head names the body; a place's name is no adjective.
+        ("أعلنت شركة دايو عن استثمار جديد.", ("شركة دايو", "ORG", "شركة دايو")),
+        ("افتتحت جامعة حماة كلية جديدة.", ("جامعة حماة", "ORG", "جامعة حماة")),
+        ("نظمت مؤسسة الإسكان معرضا.", ("مؤسسة الإسكان", "ORG", "مؤسسة الإسكان")),
+        # A field of its own names the body.
+        (
+            "قال المتحدث باسم الهيئة الناظمة للاتصالات إن الأسعار ثابتة.",
+            ("الهيئة الناظمة للاتصالات", "ORG", "الهيئة الناظمة للاتصالات"),
+        ),
+        # A rare town name after a trigger; a facility named by a place or a name.
+        ("سقطت قذيفة على قرية كفرنبودة أمس.", ("قرية كفرنبودة", "LOC", "كفرنبودة")),
+        ("توقفت محطة بانياس عن العمل.", ("محطة بانياس", "LOC", "محطة بانياس")),
+        ("نقل المصابون إلى مستشفى تشرين العسكري.", ("مستشفى تشرين العسكري", "LOC", "مستشفى تشرين العسكري")),
+        # A name after a title, its accusative noun left out.
+        ("عين الوزير رضا الحسيني مديرا للمؤسسة.", ("رضا الحسيني", "PER", "رضا الحسيني")),
+        ("استقبل الرئيس لؤي حداد في مكتبه.", ("لؤي حداد", "PER", "لؤي حداد")),
+        # The nationality of a country.
+        ("أكد الأردني محمود المواس جاهزيته.", ("محمود المواس", "PER", "محمود المواس")),
+    ],
+)
+def test_a_name_after_a_trigger_is_still_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Who owns the body is no part of its name; a nisba of the name is.
+        ("رفع مصرف الرافدين الحكومي سعر الفائدة.", ("مصرف الرافدين", "ORG", "مصرف الرافدين")),
+        ("أعلن مصرف سورية المركزي سعر الصرف.", ("مصرف سورية المركزي", "ORG", "مصرف سوريا المركزي")),
+        # ل + a verbal noun after the name is a purpose.
+        (
+            "اتخذ البنك المركزي العراقي إجراءات لتقليص التعامل بالدولار.",
+            ("البنك المركزي العراقي", "ORG", "البنك المركزي العراقي"),
+        ),
+        # A second field after «و» and its adjective belong to the name; the next definite noun does not.
+        (
+            "دعا الاتحاد العام للزراعة والصيد البحري الحكومة إلى دعم الصيادين.",
+            ("الاتحاد العام للزراعة والصيد البحري", "ORG", "الاتحاد العام للزراعة والصيد البحري"),
+        ),
+    ],
+)
+def test_a_body_s_name_ends_where_its_description_starts(
+    tag: Tagger, sentence: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in entities(tag, sentence)
