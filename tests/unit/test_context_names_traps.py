@@ -109,3 +109,32 @@ def test_a_body_s_name_ends_where_its_description_starts(
     tag: Tagger, sentence: str, expected: tuple[str, str, str]
 ) -> None:
     assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Laws and treaties are MISC (eval/README.md): a law by its definite subject, a treaty by its place.
+        ("أقر البرلمان قانون الاستثمار الجديد.", ("قانون الاستثمار", "MISC", "قانون الاستثمار")),
+        (
+            "انسحبت الولايات المتحدة من اتفاقية باريس للمناخ.",
+            ("اتفاقية باريس للمناخ", "MISC", "اتفاقية باريس للمناخ"),
+        ),
+    ],
+)
+def test_a_law_or_a_treaty_is_named(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ينص قانون موازنة الدفاع على ذلك.",  # a noun and its owner: what the law is about
+        "أعدت الحكومة مشروع قانون لمعالجة الفجوة المالية.",  # a purpose
+        "صدر قانون جديد للإيجارات.",
+        "تم توقيع اتفاقية التعاون بين الوزارتين.",  # any agreement, named by nothing
+        "وقع الطرفان اتفاق الهدنة أمس.",
+    ],
+)
+def test_a_law_or_an_agreement_named_by_nothing_is_no_entity(tag: Tagger, sentence: str) -> None:
+    assert [entity for entity in entities(tag, sentence) if entity[1] == "MISC"] == []

@@ -88,8 +88,9 @@ _HEAD_QUALIFIERS = frozenset({"العامه", "العليا", "الوطنيه", 
 _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
-# «دورة الألعاب الآسيوية»).
-EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه"
+# «دورة الألعاب الآسيوية»); laws and agreements too (eval/README.md: «قانون الاستثمار», «اتفاقية باريس للمناخ»).
+EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه قانون اتفاقيه"
+_LAW = "قانون"
 _DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله"})
 # A league's rank is part of its name: «الدوري الإنجليزي الممتاز».
 _EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
@@ -97,9 +98,10 @@ _EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
 _MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض"})
 # Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
 _CUP_HEADS = frozenset({"دوري", "كاس"})
-# «بطولة» is also heroism, «رؤية» a view: an event (or a plan: «رؤية 2030») only before a place, a proper name or a
-# year.
-_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه"})
+# «بطولة» is also heroism, «رؤية» a view, «اتفاقية التعاون» any agreement: an event (or a plan: «رؤية 2030», a
+# treaty: «اتفاقية باريس للمناخ») only before a place, a proper name or a year. («اتفاق غزة» is more often an
+# agreement about the place than one named by it: «اتفاق» is no head.)
+_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه", "اتفاقيه"})
 SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي"  # a stadium is named by its name
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
 FACILITY_TRIGGERS = (
@@ -922,11 +924,23 @@ class ContextTagger:
                 and word not in self._enders
                 and not self._title(word)
                 and word not in self._triggers
+                and not (head == _LAW and position > 1 and not _nisba(word))  # «قانون الاستثمار الجديد»
             ):
                 position += 1
-            elif word.startswith("ل") and (field := tokens.get(position + 1)) and field.word.startswith("ال"):
+            elif (
+                position > 1  # «قانون لمعالجة الفجوة»: a purpose, not a name
+                and word.startswith("ل")
+                and (field := tokens.get(position + 1))
+                and field.word.startswith("ال")
+            ):
                 position += 2  # «كأس العالم لكرة السلة»
-            elif position == 1 and self._name_word(token) and self._frequencies.get(word, 0.0) < RARE_ZIPF:
+            elif (
+                position == 1
+                and self._name_word(token)
+                and self._frequencies.get(word, 0.0) < RARE_ZIPF
+                # «قانون موازنة الدفاع»: a noun and its owner say what the law is about, not its name
+                and not (head == _LAW and (owner := tokens.get(2)) is not None and owner.word.startswith("ال"))
+            ):
                 position, named = position + 1, True  # «دوري روشن»
             else:
                 break
