@@ -93,6 +93,9 @@ def test_a_name_after_a_trigger_is_still_found(tag: Tagger, sentence: str, expec
         # Who owns the body is no part of its name; a nisba of the name is.
         ("رفع مصرف الرافدين الحكومي سعر الفائدة.", ("مصرف الرافدين", "ORG", "مصرف الرافدين")),
         ("أعلن مصرف سورية المركزي سعر الصرف.", ("مصرف سورية المركزي", "ORG", "مصرف سوريا المركزي")),
+        # A group is called by its own name; a known company keeps the gazetteer's canonical.
+        ("أعلنت مجموعة هيونداي عن استثمار جديد.", ("مجموعة هيونداي", "ORG", "هيونداي")),
+        ("أعلنت مجموعة العشرين عن خطة.", ("مجموعة العشرين", "ORG", "مجموعة العشرين")),
         # ل + a verbal noun after the name is a purpose.
         (
             "اتخذ البنك المركزي العراقي إجراءات لتقليص التعامل بالدولار.",

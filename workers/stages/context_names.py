@@ -58,6 +58,7 @@ ORGANISATION_HEADS = (
 # Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
+_GROUP = "مجموعه"
 _AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
@@ -857,7 +858,8 @@ class ContextTagger:
                 position = place
         if position == first:
             return None
-        return tokens.span(0, position, "ORG", 0)
+        # «مجموعة توتال» is the company «توتال»: a group is called by its own name.
+        return tokens.span(0, position, "ORG", 1 if head == _GROUP and proper else 0)
 
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
