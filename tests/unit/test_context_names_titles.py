@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tagging_support import entities
 
-from marsad.workers.build import build_tagger
 from marsad.workers.pipeline import Tagger
-from marsad.workers.settings import Settings
-from marsad.workers.stages.normalize import NormalizedText
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture(scope="module")
-def tag() -> Tagger:
-    return build_tagger(Settings())
-
-
-def entities(tag: Tagger, sentence: str) -> list[tuple[str, str, str]]:
-    return [(e.text, e.type, e.canonical) for e in tag(NormalizedText.of(sentence), NormalizedText.of(""))]
 
 
 @pytest.mark.parametrize(

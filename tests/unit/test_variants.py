@@ -10,7 +10,7 @@ import pytest
 
 from marsad.embedded import EmbeddedPipeline
 from marsad.topics.records import RawInput, SourcePosition
-from marsad.workers.build import build_expander, build_tagger
+from marsad.workers.build import build_expander
 from marsad.workers.pipeline import Tagger
 from marsad.workers.settings import Settings
 from marsad.workers.stages.lexicon import frequencies
@@ -35,11 +35,6 @@ def test_spellings_of_a_name(name: str, variant: str) -> None:
 
 def test_a_frequent_word_is_not_a_spelling_of_a_name() -> None:
     assert "محمد" not in spellings("محمود", frequencies())
-
-
-@pytest.fixture(scope="module")
-def tag() -> Tagger:
-    return build_tagger(Settings())
 
 
 @pytest.mark.parametrize(

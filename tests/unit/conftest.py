@@ -1,0 +1,15 @@
+"""Fixtures shared by the unit tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.workers.build import build_tagger
+from marsad.workers.pipeline import Tagger
+from marsad.workers.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def tag() -> Tagger:
+    """The tagger marsad builds from its default settings (built once: loading the gazetteer takes seconds)."""
+    return build_tagger(Settings())
