@@ -14,7 +14,7 @@ from typing import Any
 
 from evaluation import modes
 from evaluation.dataset import ENTITY_TYPES, EVAL_DIR, SPLITS, EvalSet, load, restrict, split_ids
-from evaluation.scoring import SystemOutput, score
+from evaluation.scoring import ANY_CANONICAL, SystemOutput, score
 
 PARTS = (*SPLITS, "all")
 
@@ -64,7 +64,7 @@ def _f(value: float) -> str:
 
 def table(name: str, scores: dict[str, Any]) -> str:
     lines = [f"== {name} ({scores['documents']} documents)", f"{'':<26}{'P':>7}{'R':>7}{'gold':>7}{'pred':>7}"]
-    for kind in (*ENTITY_TYPES, "all"):
+    for kind in (*ENTITY_TYPES, "all", ANY_CANONICAL):
         row = scores["entities"][kind]
         label = f"entities {kind}"
         lines.append(f"{label:<26}{_f(row['precision']):>7}{_f(row['recall']):>7}{row['gold']:>7}{row['predicted']:>7}")

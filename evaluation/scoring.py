@@ -55,15 +55,39 @@ def _overlap(a: _Mention, b: _Mention) -> bool:
     return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
-def _matches(gold: _Mention, predicted: _Mention) -> bool:
-    return gold.type == predicted.type and gold.canonical == predicted.canonical and _overlap(gold, predicted)
+def _matches(gold: _Mention, predicted: _Mention, by_canonical: bool = True) -> bool:
+    same_name = gold.canonical == predicted.canonical or not by_canonical
+    return gold.type == predicted.type and same_name and _overlap(gold, predicted)
+
+
+# The row of ``score_entities`` that ignores canonicals: a mention found under another name or with another
+# extent counts, which separates naming conventions from mentions nobody found.
+ANY_CANONICAL = "all, any name"
+
+
+def _entity_row(gold: Sequence[_Mention], predicted: Sequence[_Mention], by_canonical: bool) -> dict[str, float]:
+    found = sum(1 for m in gold if any(_matches(m, q, by_canonical) for q in predicted))
+    right = 0
+    scored = 0
+    for q in predicted:
+        if any(_matches(m, q, by_canonical) for m in gold):
+            right += 1
+            scored += 1
+        elif not any(m.start <= q.start and q.end <= m.end and m.doc == q.doc for m in gold):
+            scored += 1
+    return {
+        "precision": _ratio(right, scored),
+        "recall": _ratio(found, len(gold)),
+        "gold": len(gold),
+        "predicted": scored,
+    }
 
 
 def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Per type and overall (micro): a predicted entity is right when a gold mention of the same type and the
     same canonical (compared after letter normalization) overlaps its span. A prediction that matches no gold
     mention but lies inside a gold mention of another entity (a place inside an organisation's name) is not
-    scored."""
+    scored. The ``ANY_CANONICAL`` row scores all types the same way without comparing canonicals."""
     gold: list[_Mention] = []
     predicted: list[_Mention] = []
     for document in documents:
@@ -75,25 +99,13 @@ def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dic
             predicted.append(
                 _Mention(doc_id, entity["start"], entity["end"], entity["type"], normalize(entity["canonical"]))
             )
-    table: dict[str, dict[str, float]] = {}
-    for kind in (*ENTITY_TYPES, "all"):
-        g = [m for m in gold if kind in ("all", m.type)]
-        p = [m for m in predicted if kind in ("all", m.type)]
-        found = sum(1 for m in g if any(_matches(m, q) for q in predicted))
-        right = 0
-        scored = 0
-        for q in p:
-            if any(_matches(m, q) for m in gold):
-                right += 1
-                scored += 1
-            elif not any(m.start <= q.start and q.end <= m.end and m.doc == q.doc for m in gold):
-                scored += 1
-        table[kind] = {
-            "precision": _ratio(right, scored),
-            "recall": _ratio(found, len(g)),
-            "gold": len(g),
-            "predicted": scored,
-        }
+    table = {
+        kind: _entity_row(
+            [m for m in gold if kind in ("all", m.type)], [q for q in predicted if kind in ("all", q.type)], True
+        )
+        for kind in (*ENTITY_TYPES, "all")
+    }
+    table[ANY_CANONICAL] = _entity_row(gold, predicted, by_canonical=False)
     return table
 
 
