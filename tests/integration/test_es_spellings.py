@@ -17,7 +17,13 @@ from marsad.embedded import EmbeddedPipeline
 from marsad.topics.records import RawInput, SourcePosition
 from marsad.workers.build import build_expander
 from marsad.workers.elastic.reader import ElasticBackend
-from marsad.workers.elastic.templates import alerts_index, first_news_index, install_templates, news_alias
+from marsad.workers.elastic.templates import (
+    TEMPLATE_FILES,
+    alerts_index,
+    first_news_index,
+    install_templates,
+    news_alias,
+)
 from marsad.workers.elastic.writer import search_source
 from marsad.workers.search import SearchFilters
 from marsad.workers.settings import Settings
@@ -51,7 +57,7 @@ def indexed(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield client, settings
     finally:
         client.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-        for name in ("news-template", "news-alerts-template"):
+        for name in TEMPLATE_FILES:
             client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}{name}")
         client.close()
 
