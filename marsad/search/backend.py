@@ -83,7 +83,7 @@ def _alert(payload: dict[str, Any]) -> AlertRecord:
 def _cursor(since: str | None) -> int:
     if since is None:
         return 0
-    if not since.isdigit():
+    if not (since.isascii() and since.isdigit()):  # str.isdigit also takes «²» and «٣», which int() refuses
         raise InvalidCursorError(f"not a cursor of this store: {since!r}")
     return int(since)
 
