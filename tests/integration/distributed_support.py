@@ -11,12 +11,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from elastic_support import remove_prefixed
 from elasticsearch import Elasticsearch, helpers
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
@@ -122,6 +124,21 @@ class Deployment:
 
     def es(self) -> Elasticsearch:
         return Elasticsearch(self.elasticsearch_url, request_timeout=30)
+
+    def remove_from_elastic(self) -> None:
+        """Deletes this deployment's indices and templates (its topics stay: Kafka keeps them cheaply)."""
+        with self.es() as client:
+            remove_prefixed(client, self.env["MARSAD_INDEX_PREFIX"])
+
+
+@contextmanager
+def own_deployment(kafka_bootstrap: str, elasticsearch_url: str, kind: str) -> Iterator[Deployment]:
+    """A deployment of its own name («dist-1f3a9c0b») for the block; its indices and templates removed after it."""
+    deployment = Deployment(kafka_bootstrap, elasticsearch_url, f"{kind}-{uuid.uuid4().hex[:8]}")
+    try:
+        yield deployment
+    finally:
+        deployment.remove_from_elastic()
 
 
 class Worker:

@@ -9,8 +9,7 @@ import hmac
 import json
 import os
 import threading
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -73,10 +72,12 @@ def write_rules(path: Path, text: str, stamp: int) -> None:
 
 
 def test_webhook_only_rule_topic_rule_and_reload_in_the_worker(
-    services: Any, tmp_path: Path, received: tuple[list[tuple[dict[str, str], bytes]], str]
+    make_deployment: Callable[[str], Deployment],
+    tmp_path: Path,
+    received: tuple[list[tuple[dict[str, str], bytes]], str],
 ) -> None:
     posts, url = received
-    deployment = Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"hook-{uuid.uuid4().hex[:8]}")
+    deployment = make_deployment("hook")
     rules = tmp_path / "alerts.yaml"
     base = f"rules:\n  - id: tartus\n    keywords: [طرطوس]\n    channels: [{{webhook: '{url}'}}]\n"
     base += "  - id: hmeimim\n    keywords: [حميميم]\n"

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +24,11 @@ from distributed_support import (
     REPO,
     SEED_IDS,
     SEEDS,
-    Deployment,
     es_alerts,
     es_documents,
     group_caught_up,
     jsonl,
+    own_deployment,
     wait_until,
     workers,
 )
@@ -101,17 +100,17 @@ def modes(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[M
     assert summary["indexed"] == len(ARTICLE_IDS) and summary["rejected"] == 0, summary
 
     # Distributed: produce + one real worker process, on a prefix of our own.
-    deployment = Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"cli-{uuid.uuid4().hex[:8]}")
-    settings = deployment.settings()
-    assert produce(settings, inputs, follow=False) == 0
-    with workers(deployment, tmp_path):
-        wait_until(lambda: set(es_documents(deployment)) == ARTICLE_IDS, "every article to be indexed")
-        wait_until(lambda: group_caught_up(deployment, settings.consumer_group, (RAW, PREPARED)), "offset commits")
-    es_alerts(deployment)  # refreshes the alerts index (es_documents refreshed the documents)
+    with own_deployment(services.kafka_bootstrap, services.elasticsearch_url, "cli") as deployment:
+        settings = deployment.settings()
+        assert produce(settings, inputs, follow=False) == 0
+        with workers(deployment, tmp_path):
+            wait_until(lambda: set(es_documents(deployment)) == ARTICLE_IDS, "every article to be indexed")
+            wait_until(lambda: group_caught_up(deployment, settings.consumer_group, (RAW, PREPARED)), "offset commits")
+        es_alerts(deployment)  # refreshes the alerts index (es_documents refreshed the documents)
 
-    # The store MARSAD_STORE names does not exist: output can only come from Elasticsearch.
-    distributed_env = without_marsad_vars() | deployment.env | {"MARSAD_STORE": str(tmp_path / "no-store-here")}
-    yield Modes(embedded_env, embedded_store, distributed_env)
+        # The store MARSAD_STORE names does not exist: output can only come from Elasticsearch.
+        distributed_env = without_marsad_vars() | deployment.env | {"MARSAD_STORE": str(tmp_path / "no-store-here")}
+        yield Modes(embedded_env, embedded_store, distributed_env)
 
 
 def json_lines(output: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -121,8 +121,8 @@ def embedded_run(records: list[dict[str, Any]], store: Path, batch_size: int) ->
 
 
 @pytest.fixture
-def deployment(services: Any) -> Deployment:
-    return Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"diff-{uuid.uuid4().hex[:8]}")
+def deployment(make_deployment: Callable[[str], Deployment]) -> Deployment:
+    return make_deployment("diff")
 
 
 def test_embedded_and_distributed_decide_alike_in_any_order(deployment: Deployment, tmp_path: Path) -> None:

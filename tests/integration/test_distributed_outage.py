@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from distributed_support import (
@@ -50,8 +49,10 @@ def committed_and_end(deployment: Deployment, group: str) -> tuple[int, int]:
         admin.close()
 
 
-def test_a_refused_batch_is_not_acked_and_is_indexed_after_a_restart(services: Any, tmp_path: Path) -> None:
-    deployment = Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"outage-{uuid.uuid4().hex[:8]}")
+def test_a_refused_batch_is_not_acked_and_is_indexed_after_a_restart(
+    make_deployment: Callable[[str], Deployment], tmp_path: Path
+) -> None:
+    deployment = make_deployment("outage")
     settings = deployment.settings()
     news = f"{deployment.name}-news"
     first = tmp_path / "first.jsonl"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from distributed_support import (
     es_documents,
     group_caught_up,
     jsonl,
+    own_deployment,
     topic_messages,
     wait_until,
     workers,
@@ -44,22 +44,22 @@ ARTICLE_IDS = {*SEED_IDS, ORIGINAL["id"], NEAR_DUPLICATE["id"]}
 @pytest.fixture(scope="module")
 def deployment(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     tmp_path = tmp_path_factory.mktemp("distributed")
-    deployed = Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"dist-{uuid.uuid4().hex[:8]}")
-    samples = tmp_path / "samples.jsonl"
-    # The near-duplicate is produced after its original (the same story's first document is the original).
-    samples.write_bytes(jsonl(ORIGINAL, *POISON_LINES))
-    copies = tmp_path / "copies.jsonl"
-    copies.write_bytes(jsonl(NEAR_DUPLICATE))
-    settings = deployed.settings()
-    assert produce(settings, [str(SEEDS), str(samples)], follow=False) == 0
-    with workers(deployed, tmp_path) as started:
-        wait_until(lambda: ORIGINAL["id"] in es_documents(deployed), "the original to be indexed")
-        assert produce(settings, [str(copies)], follow=False) == 0
-        wait_until(lambda: set(es_documents(deployed)) == ARTICLE_IDS, "every article to be indexed")
-        wait_until(lambda: len(topic_messages(deployed, DLQ)) == len(POISON_LINES), "the dead letters")
-        wait_until(lambda: group_caught_up(deployed, settings.consumer_group, (RAW, PREPARED)), "offset commits")
-        assert started[0].metric("marsad_articles_total", outcome="indexed") == len(ARTICLE_IDS) - 1
-        yield deployed
+    with own_deployment(services.kafka_bootstrap, services.elasticsearch_url, "dist") as deployed:
+        samples = tmp_path / "samples.jsonl"
+        # The near-duplicate is produced after its original (the same story's first document is the original).
+        samples.write_bytes(jsonl(ORIGINAL, *POISON_LINES))
+        copies = tmp_path / "copies.jsonl"
+        copies.write_bytes(jsonl(NEAR_DUPLICATE))
+        settings = deployed.settings()
+        assert produce(settings, [str(SEEDS), str(samples)], follow=False) == 0
+        with workers(deployed, tmp_path) as started:
+            wait_until(lambda: ORIGINAL["id"] in es_documents(deployed), "the original to be indexed")
+            assert produce(settings, [str(copies)], follow=False) == 0
+            wait_until(lambda: set(es_documents(deployed)) == ARTICLE_IDS, "every article to be indexed")
+            wait_until(lambda: len(topic_messages(deployed, DLQ)) == len(POISON_LINES), "the dead letters")
+            wait_until(lambda: group_caught_up(deployed, settings.consumer_group, (RAW, PREPARED)), "offset commits")
+            assert started[0].metric("marsad_articles_total", outcome="indexed") == len(ARTICLE_IDS) - 1
+            yield deployed
 
 
 def test_documents_are_indexed_with_entities(deployment: Deployment) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from distributed_support import (
@@ -56,8 +55,8 @@ def copy_of_seed(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def deployment(services: Any) -> Deployment:
-    return Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"multi-{uuid.uuid4().hex[:8]}")
+def deployment(make_deployment: Callable[[str], Deployment]) -> Deployment:
+    return make_deployment("multi")
 
 
 def deciding(pair: list[Worker]) -> Worker:

@@ -10,11 +10,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from elastic_support import templates_installed
 from elasticsearch import Elasticsearch
 
 from marsad.workers.elastic.templates import (
-    NEWS,
-    NEWS_ALERTS,
     alerts_index,
     first_news_index,
     install_templates,
@@ -37,10 +36,8 @@ def es(services: Any) -> Iterator[Elasticsearch]:
 @pytest.fixture
 def prefix(es: Elasticsearch, unique_name: Callable[[str], str]) -> Iterator[str]:
     prefix = unique_name("marsad-test") + "-"
-    install_templates(es, prefix)
-    yield prefix
-    es.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-    es.indices.delete_index_template(name=f"{prefix}{NEWS},{prefix}{NEWS_ALERTS}")
+    with templates_installed(es, prefix):
+        yield prefix
 
 
 def analyze(es: Elasticsearch, prefix: str, analyzer: str, text: str) -> list[dict[str, Any]]:

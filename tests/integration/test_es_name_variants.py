@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from elastic_support import templates_installed
 from elasticsearch import Elasticsearch, helpers
 
 from marsad.search.fts import FullTextIndex
@@ -18,7 +19,7 @@ from marsad.topics.records import EnrichedDocument
 from marsad.workers.build import build_expander
 from marsad.workers.elastic import reader
 from marsad.workers.elastic.reader import ElasticBackend
-from marsad.workers.elastic.templates import alerts_index, first_news_index, install_templates, news_alias
+from marsad.workers.elastic.templates import news_alias
 from marsad.workers.elastic.writer import search_source
 from marsad.workers.search import SearchFilters
 from marsad.workers.settings import Settings
@@ -59,19 +60,13 @@ def indexed(services: Any) -> Iterator[tuple[Elasticsearch, Settings]]:
     prefix = f"variants-{uuid.uuid4().hex[:8]}-"
     settings = Settings(elasticsearch_url=services.elasticsearch_url, index_prefix=prefix)
     client = Elasticsearch(services.elasticsearch_url, request_timeout=30)
-    install_templates(client, prefix)
-    helpers.bulk(
-        client,
-        ({"_index": news_alias(prefix), "_id": d.id, "_source": search_source(d)} for d in DOCUMENTS),
-        refresh="wait_for",
-    )
-    try:
+    with client, templates_installed(client, prefix):
+        helpers.bulk(
+            client,
+            ({"_index": news_alias(prefix), "_id": d.id, "_source": search_source(d)} for d in DOCUMENTS),
+            refresh="wait_for",
+        )
         yield client, settings
-    finally:
-        client.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-        for name in ("news", "news-alerts"):
-            client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}{name}")
-        client.close()
 
 
 @pytest.fixture(scope="module")

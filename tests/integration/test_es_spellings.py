@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from elastic_support import templates_installed
 from elasticsearch import Elasticsearch, helpers
 
 from marsad.embedded import EmbeddedPipeline
@@ -18,10 +19,6 @@ from marsad.topics.records import RawInput, SourcePosition
 from marsad.workers.build import build_expander
 from marsad.workers.elastic.reader import ElasticBackend
 from marsad.workers.elastic.templates import (
-    TEMPLATE_FILES,
-    alerts_index,
-    first_news_index,
-    install_templates,
     news_alias,
 )
 from marsad.workers.elastic.writer import search_source
@@ -46,20 +43,14 @@ def indexed(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     documents = list(pipeline.store.documents())
     pipeline.close()
     client = Elasticsearch(services.elasticsearch_url, request_timeout=30)
-    install_templates(client, prefix)
     spellings = build_expander(settings).spellings
-    helpers.bulk(
-        client,
-        ({"_index": news_alias(prefix), "_id": d.id, "_source": search_source(d, spellings)} for d in documents),
-        refresh="wait_for",
-    )
-    try:
+    with client, templates_installed(client, prefix):
+        helpers.bulk(
+            client,
+            ({"_index": news_alias(prefix), "_id": d.id, "_source": search_source(d, spellings)} for d in documents),
+            refresh="wait_for",
+        )
         yield client, settings
-    finally:
-        client.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-        for name in TEMPLATE_FILES:
-            client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}{name}")
-        client.close()
 
 
 @pytest.mark.parametrize("query", ["بوتن", "بوتين"])

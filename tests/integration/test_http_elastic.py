@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from elastic_support import templates_installed
 from elasticsearch import Elasticsearch, helpers
 from fastapi.testclient import TestClient
 
@@ -18,7 +20,7 @@ from marsad.http.events import AlertHub
 from marsad.runner import Service
 from marsad.topics.records import Alert
 from marsad.workers.elastic.reader import ElasticBackend
-from marsad.workers.elastic.templates import alerts_index, first_news_index, install_templates, news_alias
+from marsad.workers.elastic.templates import alerts_index, news_alias
 from marsad.workers.elastic.writer import search_source
 from marsad.workers.settings import Settings
 from tests.http_support import LIVE_ARTICLE, OTHER_ARTICLES, STORY_ARTICLES, jsonl, make_service
@@ -57,10 +59,9 @@ def clients(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     embedded.push(jsonl(*STORY_ARTICLES, *OTHER_ARTICLES), "test")
     settings = Settings(elasticsearch_url=services.elasticsearch_url, index_prefix=prefix)
     elastic = Elasticsearch(services.elasticsearch_url, request_timeout=30)
-    install_templates(elastic, prefix)
-    _index_documents(elastic, prefix, embedded)
-    _index_alerts(elastic, prefix, embedded.pipeline.store.alerts())
-    try:
+    with elastic, templates_installed(elastic, prefix), closing(embedded):
+        _index_documents(elastic, prefix, embedded)
+        _index_alerts(elastic, prefix, embedded.pipeline.store.alerts())
         yield (
             TestClient(embedded.app()),
             TestClient(create_app(ElasticBackend(settings), settings, hub=AlertHub())),
@@ -68,11 +69,6 @@ def clients(services: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             prefix,
             embedded,
         )
-    finally:
-        embedded.close()
-        elastic.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-        for name in ("news-template", "news-alerts-template"):
-            elastic.indices.delete_index_template(name=f"{prefix}{name}", ignore=[404])
 
 
 def _comparable(page: dict[str, Any]) -> dict[str, Any]:

@@ -10,20 +10,17 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
+from elastic_support import templates_installed
 from elasticsearch import Elasticsearch
 
 from marsad.search.fts import FullTextIndex
 from marsad.workers.build import build_expander
 from marsad.workers.elastic import reader
 from marsad.workers.elastic.templates import (
-    NEWS,
-    NEWS_ALERTS,
-    alerts_index,
-    first_news_index,
-    install_templates,
     news_alias,
 )
 from marsad.workers.settings import Settings
@@ -48,21 +45,14 @@ QUERIES = ["طرطوس", "ميناء طرطوس", "سوريا", "دمشق الا
 def indexed(services: Any) -> Iterator[tuple[Settings, FullTextIndex]]:
     client = Elasticsearch(services.elasticsearch_url)
     prefix = f"marsad-ranking-{uuid.uuid4().hex[:8]}-"
-    install_templates(client, prefix)
-    connection = sqlite3.connect(":memory:")
-    index = FullTextIndex(connection)
-    try:
+    with client, templates_installed(client, prefix), closing(sqlite3.connect(":memory:")) as connection:
+        index = FullTextIndex(connection)
         for key, (title, body) in enumerate(ARTICLES, start=1):
             document = {"id": str(key), "story_id": str(key), "title": title, "body": body}
             client.index(index=news_alias(prefix), id=str(key), document=document)
             index.add(key, title, body)
         client.indices.refresh(index=news_alias(prefix))
         yield Settings(elasticsearch_url=services.elasticsearch_url, index_prefix=prefix), index
-    finally:
-        connection.close()
-        client.indices.delete(index=[first_news_index(prefix), alerts_index(prefix)], ignore_unavailable=True)
-        client.indices.delete_index_template(name=f"{prefix}{NEWS},{prefix}{NEWS_ALERTS}")
-        client.close()
 
 
 def _elasticsearch_scores(settings: Settings, query: str) -> list[tuple[str, float]]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import urllib.request
-import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from distributed_support import (
@@ -28,8 +27,8 @@ from marsad.topics.definitions import PREPARED, RAW
 pytestmark = pytest.mark.integration
 
 
-def test_documents_alerts_and_lag_are_measured(services: Any, tmp_path: Path) -> None:
-    deployment = Deployment(services.kafka_bootstrap, services.elasticsearch_url, f"fresh-{uuid.uuid4().hex[:8]}")
+def test_documents_alerts_and_lag_are_measured(make_deployment: Callable[[str], Deployment], tmp_path: Path) -> None:
+    deployment = make_deployment("fresh")
     samples = tmp_path / "samples.jsonl"
     samples.write_bytes(jsonl(ORIGINAL))  # the only article that gives published_at
     settings = deployment.settings()
