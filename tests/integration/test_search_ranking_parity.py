@@ -20,9 +20,7 @@ from elasticsearch import Elasticsearch
 from marsad.search.fts import FullTextIndex
 from marsad.workers.build import build_expander
 from marsad.workers.elastic import reader
-from marsad.workers.elastic.templates import (
-    news_alias,
-)
+from marsad.workers.elastic.templates import news_alias
 from marsad.workers.settings import Settings
 
 pytestmark = pytest.mark.integration
