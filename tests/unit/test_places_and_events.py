@@ -32,6 +32,11 @@ pytestmark = pytest.mark.unit
             "هبطت الطائرة في مطار الملكة علياء الدولي فجراً.",
             ("مطار الملكة علياء الدولي", "LOC", "مطار الملكة علياء الدولي"),
         ),
+        # An Iraqi quarter, an Egyptian hamlet, an island (the trigger is no part of the name), a river (it is).
+        ("اندلع حريق في محلة البتاويين وسط بغداد.", ("محلة البتاويين", "LOC", "البتاويين")),
+        ("قتل شخصان في عزبة الهجانة شرق القاهرة.", ("عزبة الهجانة", "LOC", "الهجانة")),
+        ("وصل الصيادون إلى جزيرة تيران فجراً.", ("جزيرة تيران", "LOC", "تيران")),
+        ("جفّ نهر الخابور في الصيف الماضي.", ("نهر الخابور", "LOC", "نهر الخابور")),
         # Amman's downtown.
         ("تجول السياح في وسط البلد مساء الجمعة.", ("وسط البلد", "LOC", "وسط البلد")),
         # Cities outside the Middle East (GeoNames through scripts/generate-data): a capital, a city of a million.
@@ -52,6 +57,8 @@ def test_places_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]
         "بدأت ولاية الرئيس الثانية في يناير.",  # a term of office, and a title after it
         "تعهد خلال ولاية ترامب الثانية بخفض الضرائب.",  # a term named by a person
         "أغلقت الشرطة شارعاً رئيسياً في المدينة.",  # an indefinite adjective
+        "بنت الشركة جزيرة اصطناعية قبالة الساحل.",  # an agreeing adjective
+        "اشترى الرجل محله الجديد أمس.",  # his shop
         "وقال سالم إن المحصول تضرر كثيراً.",  # a man, not the city of Salem
         "وكانو قد وصلوا قبل يومين.",  # «وكانوا» typed without its alef, not the city of Kano
     ],
@@ -75,6 +82,16 @@ def test_no_place_where_the_words_name_none(tag: Tagger, sentence: str) -> None:
             "جرت الانتخابات البرلمانية 2022 وسط إقبال ضعيف.",
             ("الانتخابات البرلمانية 2022", "MISC", "الانتخابات البرلمانية 2022"),
         ),
+        # Laws by a verbal noun and its object.
+        ("أقر البرلمان قانون حماية المستهلك بعد نقاش طويل.", ("قانون حماية المستهلك", "MISC", "قانون حماية المستهلك")),
+        (
+            "ناقش النواب قانون تنظيم الإعلام المرئي.",
+            ("قانون تنظيم الإعلام المرئي", "MISC", "قانون تنظيم الإعلام المرئي"),
+        ),
+        # A summit by who meets, an exhibition by its year, a race by its city.
+        ("تستضيف المنامة القمة العربية الشهر المقبل.", ("القمة العربية", "MISC", "القمة العربية")),
+        ("تستعد الرياض لاستضافة إكسبو 2030.", ("إكسبو 2030", "MISC", "إكسبو 2030")),
+        ("شارك ألف عداء في ماراثون بيروت الدولي.", ("ماراثون بيروت الدولي", "MISC", "ماراثون بيروت الدولي")),
         # A treaty by a place's name.
         ("وقّعت الدول معاهدة فرساي بعد عام من الهدنة.", ("معاهدة فرساي", "MISC", "معاهدة فرساي")),
         # Meetings by a proper name, or by their subject and year.
@@ -98,6 +115,11 @@ def test_events_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]
         "قال في معرض حديثه إن الأزمة طويلة.",  # «in the course of»
         "شهدت البلاد ثورة تكنولوجية كبيرة.",  # an agreeing adjective
         "أعلن الرئيس حرباً على الفساد.",  # a war on something
+        "أعلنت الوزارة خطة لتوسعة الطريق الدولي.",  # a plan for something
+        "أطلقت الحكومة خطة سلطنة عمان للتنويع الاقتصادي.",  # a country's plan
+        "اتفق القادة في القمة الثلاثية على التعاون.",  # a summit of three, not named
+        "وصل المتسلق إلى القمة بعد جهد كبير.",  # a peak
+        "ينص قانون موازنة الدفاع على ذلك.",  # a noun and its owner: what the law is about
     ],
 )
 def test_no_event_where_the_words_name_none(tag: Tagger, sentence: str) -> None:

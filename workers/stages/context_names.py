@@ -99,7 +99,10 @@ EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرج
     "حرب ثوره انتفاضه انتخابات معاهده ميثاق خطه مبادره جائزه"
 )
 _LAW = "قانون"
-_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله", "الحرب", "الانتخابات"})
+_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله", "الحرب", "الانتخابات", "القمه"})
+# A summit named by the states that meet: «القمة العربية», «القمة الخليجية», «القمة الأمريكية الصينية» (with the
+# nationalities), not «القمة الثلاثية».
+_SUMMITS = frozenset({"العربيه", "الاسلاميه"})
 # «الحرب العالمية الثانية», «الحرب الباردة», «الحرب الأهلية اللبنانية»: what follows «الحرب» in a war's name, and
 # whether an ordinal or a nationality must follow that.
 _WARS = {"العالميه": "ordinal", "الاهليه": "nationality", "البارده": ""}
@@ -112,7 +115,7 @@ _MONTHS = (
 # A league's rank is part of its name: «الدوري الإنجليزي الممتاز».
 _EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
 # Meetings (MISC) named by where they are held: «قمة بغداد», «مؤتمر بروكسل», «منتدى الدوحة», «معرض دمشق الدولي».
-_MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض", "ملتقي"})
+_MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض", "ملتقي", "ماراثون", "اكسبو"})
 # Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
 _CUP_HEADS = frozenset({"دوري", "كاس"})
 # «بطولة» is also heroism, «رؤية» a view, «اتفاقية التعاون» any agreement: an event (or a plan: «رؤية 2030», a
@@ -123,15 +126,19 @@ _AMBIGUOUS_EVENT_HEADS = frozenset(
 )
 # Plans, initiatives, charters and prizes that a known place or person follows are theirs, not named by them.
 _OWNED_EVENT_HEADS = frozenset({"خطه", "مبادره", "ميثاق", "جائزه"})
-# Settlements and the parts of a town (an Omani «ولاية», a Levantine «حارة», a «ضاحية»); a stadium is named by its
+# Settlements and the parts of a town (an Omani «ولاية», a Levantine «حارة», an Iraqi «محلة», an Egyptian «عزبة» or
+# «نجع», a «ضاحية»), islands and oases («جزيرة أرواد» is «أرواد»); a stadium is named by its
 # name («ملعب فيرنسايد» is «فيرنسايد»), but one named by a person keeps its word («ملعب الأمير فيصل بن فهد»).
-SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه"
+SETTLEMENT_TRIGGERS = (
+    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه"
+)
 _STADIUM = "ملعب"
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too); so are streets,
-# squares, mountains and valleys, whose word is part of their name («جبل اللويبدة», «ساحة المرجة», «استاد خليفة»).
+# squares, mountains, valleys and rivers, whose word is part of their name («جبل اللويبدة», «ساحة المرجة», «استاد
+# خليفة», «نهر الليطاني»).
 FACILITY_TRIGGERS = (
     "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير "
-    "استاد شارع ساحه ميدان جبل وادي"
+    "استاد شارع ساحه ميدان جبل وادي نهر"
 )
 # A settlement word that is also a term of office: «ولاية الرئيس» is his term, no place named by a title.
 _TERMS_OF_OFFICE = frozenset({"ولايه"})
@@ -892,13 +899,19 @@ class ContextTagger:
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
         named = False  # a place, a proper name or a year names the event
-        if head in _OWNED_EVENT_HEADS and (owner := tokens.get(1)) is not None and not owner.broken and tokens.known:
-            if tokens.original(owner.end - len(self._bare(owner.word))) in tokens.known:
-                return None  # «خطة سلطنة عمان», «مبادرة ترامب»: whose plan, not its name
+        if head == _LAW and (subject := self._law_subject(tokens)) is not None:
+            return tokens.span(0, subject, "MISC", 0)
+        if (
+            head in _OWNED_EVENT_HEADS
+            and (owner := tokens.get(1)) is not None
+            and not owner.broken
+            and tokens.original(owner.end - len(self._bare(owner.word))) in tokens.known
+        ):
+            return None  # «خطة سلطنة عمان», «مبادرة ترامب»: whose plan, not its name
         if head in _DEFINITE_EVENT_HEADS:
             # «الدوري الإسباني»: a nationality; «دورة الألعاب الآسيوية»: a definite word and a relation adjective.
             first, second = tokens.get(1), tokens.get(2)
-            if head in ("الحرب", "الانتخابات"):
+            if head in ("الحرب", "الانتخابات", "القمه"):
                 return self._definite_event(tokens, head)
             if head == "الدوري":
                 if first is None or first.broken or first.word not in self._nationalities:
@@ -986,13 +999,44 @@ class ContextTagger:
             return None
         return tokens.span(0, position, "MISC", 0)
 
+    def _law_subject(self, tokens: _Window) -> int | None:
+        """Where a law's title made of a verbal noun and its object ends: «قانون حماية المستهلك», «قانون تنظيم
+        الإعلام المرئي»; not a noun and its owner («قانون موازنة الدفاع»)."""
+        action, thing = tokens.get(1), tokens.get(2)
+        if (
+            action is None
+            or thing is None
+            or action.broken
+            or thing.broken
+            or not (_verbal_noun(action.word) or _care_noun(action.word))
+            or not thing.word.startswith("ال")
+            or thing.word in self._enders
+            or thing.word in self._triggers
+        ):
+            return None
+        end = 3
+        while end < 5 and (token := tokens.get(end)) is not None and not token.broken and _nisba(token.word):
+            end += 1
+        return end
+
     def _definite_event(self, tokens: _Window, head: str) -> _Span | None:
-        """A war by its kind («الحرب العالمية الثانية», «الحرب الأهلية اللبنانية», «الحرب الباردة»), or elections by
-        their kind and year («الانتخابات البرلمانية 2026»); not any war or elections («الحرب الأهلية», «الانتخابات
-        المقبلة»)."""
+        """A war by its kind («الحرب العالمية الثانية», «الحرب الأهلية اللبنانية», «الحرب الباردة»), elections by
+        their kind and year («الانتخابات البرلمانية 2026»), a summit by who meets («القمة العربية»); not any war or
+        elections («الحرب الأهلية», «الانتخابات المقبلة»)."""
         first = tokens.get(1)
         if first is None or first.broken:
             return None
+        if head == "القمه":
+            end = 1
+            while (
+                (token := tokens.get(end)) is not None
+                and not token.broken
+                and (token.word in _SUMMITS or token.word in self._nationalities)
+            ):
+                end += 1
+            if end > 1 and (year := tokens.get(end)) is not None and not year.broken and _year(year.word):
+                end += 1
+            return tokens.span(0, end, "MISC", 0) if end > 1 else None
         if head == "الحرب":
             if first.word not in _WARS:
                 return None
@@ -1169,7 +1213,7 @@ class ContextTagger:
 
     def _meeting_name(self, tokens: _Window, head: str) -> int | None:
         """Where a meeting named by no known place ends: by a proper name («منتدى دافوس»: a rare word that is no
-        adjective), or by its subject and year («مؤتمر الأطراف 2025»)."""
+        adjective), or by its year and the subject before it («مؤتمر الأطراف 2025»)."""
         name = tokens[1]
         word = name.word
         if (
@@ -1183,8 +1227,8 @@ class ContextTagger:
             return 2
         position = 1
         while (token := tokens.get(position)) is not None and not token.broken and position < 5:
-            if _year(token.word) and position > 1:
-                return position + 1
+            if _year(token.word):
+                return position + 1  # «إكسبو 2030», «مؤتمر الأطراف 2025»
             if not token.word.startswith("ال") or token.word in self._enders or token.word in self._triggers:
                 return None
             position += 1
@@ -1319,6 +1363,11 @@ def _verbal_noun(word: str) -> bool:
     if len(word) == 6 and word[0] == "ا":
         return word[4] == "ا"
     return len(word) == 7 and word.startswith("است") and word[5] == "ا"
+
+
+def _care_noun(word: str) -> bool:
+    """Whether a normalized word has the shape فعالة of a verbal noun of care or trade: «حماية», «رعاية», «زراعة»."""
+    return len(word) == 5 and word[2] == "ا" and word[-1] == "ه"
 
 
 def _year(word: str) -> bool:
