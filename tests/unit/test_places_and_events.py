@@ -92,6 +92,16 @@ def test_no_place_where_the_words_name_none(tag: Tagger, sentence: str) -> None:
         ("تستضيف المنامة القمة العربية الشهر المقبل.", ("القمة العربية", "MISC", "القمة العربية")),
         ("تستعد الرياض لاستضافة إكسبو 2030.", ("إكسبو 2030", "MISC", "إكسبو 2030")),
         ("شارك ألف عداء في ماراثون بيروت الدولي.", ("ماراثون بيروت الدولي", "MISC", "ماراثون بيروت الدولي")),
+        # Elections by their country; cups by a title and a person, championships of the world.
+        (
+            "جرت الانتخابات البرلمانية العراقية في موعدها.",
+            ("الانتخابات البرلمانية العراقية", "MISC", "الانتخابات البرلمانية العراقية"),
+        ),
+        ("توج الفريق بكأس السلطان قابوس للمرة الثالثة.", ("كأس السلطان قابوس", "MISC", "كأس السلطان قابوس")),
+        (
+            "فاز العداء في بطولة العالم لألعاب القوى.",
+            ("بطولة العالم لألعاب القوى", "MISC", "بطولة العالم لألعاب القوى"),
+        ),
         # A treaty by a place's name.
         ("وقّعت الدول معاهدة فرساي بعد عام من الهدنة.", ("معاهدة فرساي", "MISC", "معاهدة فرساي")),
         # Meetings by a proper name, or by their subject and year.
@@ -120,6 +130,7 @@ def test_events_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]
         "اتفق القادة في القمة الثلاثية على التعاون.",  # a summit of three, not named
         "وصل المتسلق إلى القمة بعد جهد كبير.",  # a peak
         "ينص قانون موازنة الدفاع على ذلك.",  # a noun and its owner: what the law is about
+        "تأجلت الانتخابات البلدية مرة أخرى.",  # elections of no country or year
     ],
 )
 def test_no_event_where_the_words_name_none(tag: Tagger, sentence: str) -> None:

@@ -15,7 +15,8 @@ Three kinds of context, read on the normalized words of a body:
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»); a
   war, an election, a treaty, a plan or a prize named by a place, a proper name, a year or a month («حرب أكتوبر»,
-  «انتخابات 2026», «معاهدة فرساي»); a meeting named by a place, a proper name or its subject and year («منتدى دافوس»).
+  «انتخابات 2026», «معاهدة فرساي»); a law by a verbal noun and its object («قانون حماية المستهلك»); a summit by who
+  meets («القمة العربية»); a meeting named by a place, a proper name or its subject and year («منتدى دافوس»).
 A person found so is also recognised later in the same body by the same name or its last word alone, also where the
 gazetteer has that word for a place or another person («منى الخليل» … «الخليل»).
 Everything stops at punctuation and at stop words. The gazetteer's entities win over these (``merge``).
@@ -108,6 +109,7 @@ _SUMMITS = frozenset({"العربيه", "الاسلاميه"})
 _WARS = {"العالميه": "ordinal", "الاهليه": "nationality", "البارده": ""}
 # Wars and uprisings are also named by the month they began in: «حرب تشرين», «ثورة يناير».
 _UPRISINGS = frozenset({"حرب", "ثوره", "انتفاضه"})
+_WORLD = "العالم"  # names a championship as a place does
 _MONTHS = (
     "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر كانون شباط اذار نيسان ايار حزيران "
     "تموز اب ايلول تشرين"
@@ -161,7 +163,7 @@ _ENDERS = (
     "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اشار اشارت اوضح اوضحت دعا دعت ان انه انها الذي التي الذين يوم اليوم "
     "امس غدا خلال بعد قبل مع عن الي علي في من حتي منذ عند لدي بين اثناء ايضا كما وقال وقالت واكد واضاف كان كانت "
     "السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه صباح مساء عبر ضد نحو وفق حول امام لقد قد لم لن ما "
-    "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري"
+    "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري للمره"
 )
 # Nationalities not made by the rule of ``_nationalities`` from their country's name («إنجلترا»).
 _IRREGULAR_NATIONALITIES = frozenset({"الانجليزي", "الانجليزيه", "الانكليزي", "الانكليزيه"})
@@ -967,6 +969,10 @@ class ContextTagger:
             elif _year(word) or (position == 1 and head in _UPRISINGS and word in self._months):
                 position, named = position + 1, True
                 break
+            elif position == 1 and head == "كاس" and self._title(word):
+                position, named = self._titled_name(tokens) or 2, True  # «كأس الملك», «كأس السلطان قابوس»
+            elif position == 1 and word == _WORLD:
+                position, named = 2, True  # «بطولة العالم لألعاب القوى», as «بطولة آسيا»
             elif (
                 word.startswith(("ال", "لل"))
                 and word not in self._enders
@@ -978,6 +984,7 @@ class ContextTagger:
             elif (
                 position > 1  # «قانون لمعالجة الفجوة»: a purpose, not a name
                 and word.startswith("ل")
+                and word not in self._enders  # «للمرة الثالثة»
                 and (field := tokens.get(position + 1))
                 and field.word.startswith("ال")
             ):
@@ -1021,8 +1028,8 @@ class ContextTagger:
 
     def _definite_event(self, tokens: _Window, head: str) -> _Span | None:
         """A war by its kind («الحرب العالمية الثانية», «الحرب الأهلية اللبنانية», «الحرب الباردة»), elections by
-        their kind and year («الانتخابات البرلمانية 2026»), a summit by who meets («القمة العربية»); not any war or
-        elections («الحرب الأهلية», «الانتخابات المقبلة»)."""
+        their year or country («الانتخابات البرلمانية 2026», «الانتخابات العراقية»), a summit by who meets («القمة
+        العربية»); not any war or elections («الحرب الأهلية», «الانتخابات المقبلة»)."""
         first = tokens.get(1)
         if first is None or first.broken:
             return None
@@ -1051,14 +1058,15 @@ class ContextTagger:
             ):
                 return tokens.span(0, 3, "MISC", 0)
             return None
-        position = 1
+        position, national = 1, False  # elections named by their country too: «الانتخابات البرلمانية العراقية»
         while (token := tokens.get(position)) is not None and not token.broken and position < 4:
             if _year(token.word):
                 return tokens.span(0, position + 1, "MISC", 0)
             if not (token.word.startswith("ال") and _nisba(token.word)):
-                return None
+                break
+            national = national or token.word in self._nationalities
             position += 1
-        return None
+        return tokens.span(0, position, "MISC", 0) if national else None
 
     def _known_place(self, tokens: _Window, position: int) -> int | None:
         """Where the place the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
