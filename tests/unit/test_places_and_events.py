@@ -135,3 +135,14 @@ def test_events_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]
 )
 def test_no_event_where_the_words_name_none(tag: Tagger, sentence: str) -> None:
     assert [e for e in entities(tag, sentence) if e[1] == "MISC"] == []
+
+
+def test_a_place_found_after_its_trigger_is_found_again_by_its_name(tag: Tagger) -> None:
+    found = entities(tag, "افتتح الوزير مدرسة في ولاية صحم. وقال أهالي صحم إن المدرسة تأخرت.")
+    assert [e for e in found if e[1] == "LOC"] == [("ولاية صحم", "LOC", "صحم"), ("صحم", "LOC", "صحم")]
+
+
+def test_an_adjective_spelled_like_a_place_found_so_is_no_place(tag: Tagger) -> None:
+    # «الجبلية» names a village after «قرية»; after a definite noun it is the adjective «mountainous».
+    found = entities(tag, "وصلت المساعدات إلى قرية الجبلية أمس. وقال إن الطريق إلى المنطقة الجبلية وعرة.")
+    assert [e for e in found if e[1] == "LOC"] == [("قرية الجبلية", "LOC", "الجبلية")]

@@ -18,7 +18,8 @@ Three kinds of context, read on the normalized words of a body:
   «انتخابات 2026», «معاهدة فرساي»); a law by a verbal noun and its object («قانون حماية المستهلك»); a summit by who
   meets («القمة العربية»); a meeting named by a place, a proper name or its subject and year («منتدى دافوس»).
 A person found so is also recognised later in the same body by the same name or its last word alone, also where the
-gazetteer has that word for a place or another person («منى الخليل» … «الخليل»).
+gazetteer has that word for a place or another person («منى الخليل» … «الخليل»); a place found after a settlement word,
+by its rare name alone («ولاية صحم» … «أهالي صحم»).
 Everything stops at punctuation and at stop words. The gazetteer's entities win over these (``merge``).
 """
 
@@ -391,6 +392,7 @@ class ContextTagger:
         found += self._clubs_again(
             body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
         )
+        found += self._places_again(body, [s for s in found if s.kind == "LOC" and s.canonical == s.tokens[1]], covered)
         return self._entities(body, found)
 
     def _coordinated(
@@ -1313,6 +1315,30 @@ class ContextTagger:
                 if after is not None and not after.broken and (_nisba(after.word) or after.word in self._nationalities):
                     continue
                 found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.tokens[0]))
+                covered.update(t.start for t in found[-1].tokens)
+        return found
+
+    def _places_again(self, body: NormalizedText, places: list[_Span], covered: set[int]) -> list[_Span]:
+        """Later mentions of a place found after a settlement word, by its name alone («ولاية صحم» … «أهالي صحم»),
+        canonical the name; only a rare name, which means the place wherever the text writes it."""
+        found: list[_Span] = []
+        for place in places:
+            name = [token.word for token in place.tokens[1:]]
+            if len(name) > 2 or (len(name) == 1 and self._frequencies.get(name[0], 0.0) >= RARE_ZIPF):
+                continue
+            for start, end in _occurrences(body.words, (name[0],), place.tokens[-1].end):
+                if start in covered:
+                    continue
+                window = _Window(self, body, self.token(body, start, end), {})
+                if window[0].word != name[0] and not (window[0].word[1:] == name[0] and window[0].word[0] in "وفبل"):
+                    continue
+                if name[0].startswith("ال") and window.before().startswith("ال"):
+                    continue  # an adjective of the definite noun before it: «المنطقة الجبلية» after «قرية الجبلية»
+                if not all(
+                    (t := window.get(i)) is not None and not t.broken and t.word == w for i, w in enumerate(name[1:], 1)
+                ):
+                    continue
+                found.append(window.span(0, len(name), "LOC", 0)._replace(canonical=place.canonical))
                 covered.update(t.start for t in found[-1].tokens)
         return found
 
