@@ -92,6 +92,7 @@ ATTESTED_ZIPF = 1.5
 UNARABIC = re.compile(r"ى\B|\bئ|اا")
 ARTICLE_ZIPF = 2.0  # a one-word foreign name this frequent with the article is an Arabic word
 CLITIC_LOOK_ZIPF = 4.5  # a word this frequent after a proclitic letter is read as that letter and the word
+NAME_WORD_ZIPF = 5.0  # a word this frequent in a foreign name is a common Arabic word (context_names.COMMON_ZIPF)
 LEXICON_ZIPF = 3.0
 PROTECT_RATIO = 4.0
 PROCLITICS = "وفبكل"
@@ -146,6 +147,12 @@ def _clitic_look(word: str, zipfs: dict[str, float]) -> bool:
     would protect that form from the clitic split everywhere (``arabic_protected.txt``)."""
     rest = word[1:]
     return word[0] in PROCLITICS and max(zipf(rest), zipfs.get(normalized_term(rest) or "", 0.0)) >= CLITIC_LOOK_ZIPF
+
+
+def _common_name_word(word: str, zipfs: dict[str, float]) -> bool:
+    """Whether a word of a foreign name is a very common Arabic word («سانتا آنا»: «أنا»): a gazetteer name's words are
+    never taken for common ones (``context_names.COMMON_ZIPF``), so it would become a name word everywhere."""
+    return max(zipf(word), zipfs.get(normalized_term(word) or "", 0.0)) >= NAME_WORD_ZIPF
 
 
 def _arabic_noun(name: str, zipfs: dict[str, float]) -> bool:
@@ -235,7 +242,7 @@ def generate_gazetteer() -> int:
             for name in _arabic_names(city["alternatenames"])
             if _attested(name)
             and not (" " not in name and (not big or normalize(name) in persons or _arabic_noun(name, zipfs)))
-            and not any(_clitic_look(word, zipfs) for word in name.split())
+            and not any(_clitic_look(word, zipfs) or _common_name_word(word, zipfs) for word in name.split())
         ]
         add(names, f"GeoNames {city['geonameid']}")
 

@@ -131,6 +131,8 @@ def test_events_found(tag: Tagger, sentence: str, expected: tuple[str, str, str]
         "وصل المتسلق إلى القمة بعد جهد كبير.",  # a peak
         "ينص قانون موازنة الدفاع على ذلك.",  # a noun and its owner: what the law is about
         "تأجلت الانتخابات البلدية مرة أخرى.",  # elections of no country or year
+        "عاش البلد سنوات حرب ودمار.",  # «و» + a noun, no name
+        "يدور الحديث عن قمة مرتقب عقدها الشهر المقبل.",  # an adjective (it takes the article), no name
     ],
 )
 def test_no_event_where_the_words_name_none(tag: Tagger, sentence: str) -> None:

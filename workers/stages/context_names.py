@@ -998,8 +998,10 @@ class ContextTagger:
                 # «قانون موازنة الدفاع»: a noun and its owner say what the law is about, not its name
                 and not (head == _LAW and (owner := tokens.get(2)) is not None and owner.word.startswith("ال"))
                 and not self._describes(word, head)  # «ثورة تكنولوجية»: an adjective, no name
-                # «خطة لتوسعة الطريق»: a purpose, ل + a noun, no name
-                and not (word[0] in "لب" and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+                # «خطة لتوسعة الطريق»: a purpose, ل + a noun, no name; «حرب وموجود»: و + a word
+                and not (word[0] in "لبوف" and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+                # a proper name seldom takes the article: «مرتقب» is an adjective, «فرساي» a name
+                and not (head in _AMBIGUOUS_EVENT_HEADS and self._frequencies.get(f"ال{word}", 0.0) >= KNOWN_ZIPF)
             ):
                 position, named = position + 1, True  # «دوري روشن»
             else:
@@ -1233,6 +1235,7 @@ class ContextTagger:
             and not (word[-1] == "ا" and tokens.accusative(name))
             and not self._describes(word, head)
             and not _nisba(f"ال{word}")
+            and self._frequencies.get(f"ال{word}", 0.0) < KNOWN_ZIPF  # «قمة مرتقب»: an adjective, no name
         ):
             return 2
         position = 1
