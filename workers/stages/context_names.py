@@ -8,13 +8,18 @@ Three kinds of context, read on the normalized words of a body:
   «شركة» … and what follows it: definite words («وزارة النقل السورية»), or one rare word and its definite
   adjectives («مصرف سورية المركزي»);
 - a definite head, an adjective and the field it serves: «الديوان الوطني للزيت», «الهيئة الناظمة للاتصالات»;
-- a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ملعب») whose name follows (part of
-  the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «دير»،
-  «حقل»، «بحيرة») that is part of both; the first word of a compound place name («كفر نبل», «عين التينة»);
+- a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ولاية»، «حي»، «ملعب») whose name
+  follows (part of the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»،
+  «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل») that is part of both, also with a title and a person
+  («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
-- the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
+- the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»); a
+  war, an election, a treaty, a plan or a prize named by a place, a proper name, a year or a month («حرب أكتوبر»,
+  «انتخابات 2026», «معاهدة فرساي»); a law by a verbal noun and its object («قانون حماية المستهلك»); a summit by who
+  meets («القمة العربية»); a meeting named by a place, a proper name or its subject and year («منتدى دافوس»).
 A person found so is also recognised later in the same body by the same name or its last word alone, also where the
-gazetteer has that word for a place or another person («منى الخليل» … «الخليل»).
+gazetteer has that word for a place or another person («منى الخليل» … «الخليل»); a place found after a settlement word,
+by its rare name alone («ولاية صحم» … «أهالي صحم»).
 Everything stops at punctuation and at stop words. The gazetteer's entities win over these (``merge``).
 """
 
@@ -90,24 +95,56 @@ _DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العام
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
 # «دورة الألعاب الآسيوية»); laws and agreements too (eval/README.md: «قانون الاستثمار», «اتفاقية باريس للمناخ»).
-EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه قانون اتفاقيه"
+EVENT_HEADS = "كاس دوري بطوله اولمبياد مهرجان مهرجانات رؤيه قانون اتفاقيه " + (
+    # Wars, uprisings, elections, treaties, charters, plans, initiatives and prizes are named by a place, a proper name,
+    # a year or a month (``_AMBIGUOUS_EVENT_HEADS``): «حرب أكتوبر», «انتخابات 2026», «معاهدة فرساي», «خطة مارشال».
+    "حرب ثوره انتفاضه انتخابات معاهده ميثاق خطه مبادره جائزه"
+)
 _LAW = "قانون"
-_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله"})
+_DEFINITE_EVENT_HEADS = frozenset({"الدوري", "دوره", "البطوله", "الحرب", "الانتخابات", "القمه"})
+# A summit named by the states that meet: «القمة العربية», «القمة الخليجية», «القمة الأمريكية الصينية» (with the
+# nationalities), not «القمة الثلاثية».
+_SUMMITS = frozenset({"العربيه", "الاسلاميه"})
+# «الحرب العالمية الثانية», «الحرب الباردة», «الحرب الأهلية اللبنانية»: what follows «الحرب» in a war's name, and
+# whether an ordinal or a nationality must follow that.
+_WARS = {"العالميه": "ordinal", "الاهليه": "nationality", "البارده": ""}
+# Wars and uprisings are also named by the month they began in: «حرب تشرين», «ثورة يناير».
+_UPRISINGS = frozenset({"حرب", "ثوره", "انتفاضه"})
+_WORLD = "العالم"  # names a championship as a place does
+_MONTHS = (
+    "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر كانون شباط اذار نيسان ايار حزيران "
+    "تموز اب ايلول تشرين"
+)
 # A league's rank is part of its name: «الدوري الإنجليزي الممتاز».
 _EVENT_RANKS = frozenset({"الممتاز", "الممتازه"})
 # Meetings (MISC) named by where they are held: «قمة بغداد», «مؤتمر بروكسل», «منتدى الدوحة», «معرض دمشق الدولي».
-_MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض"})
+_MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض", "ملتقي", "ماراثون", "اكسبو"})
 # Competitions named by a word and their country: «دوري نجوم العراق», «كأس ملك إسبانيا».
 _CUP_HEADS = frozenset({"دوري", "كاس"})
 # «بطولة» is also heroism, «رؤية» a view, «اتفاقية التعاون» any agreement: an event (or a plan: «رؤية 2030», a
 # treaty: «اتفاقية باريس للمناخ») only before a place, a proper name or a year. («اتفاق غزة» is more often an
 # agreement about the place than one named by it: «اتفاق» is no head.)
-_AMBIGUOUS_EVENT_HEADS = frozenset({"بطوله", "رؤيه", "اتفاقيه"})
-SETTLEMENT_TRIGGERS = "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي"  # a stadium is named by its name
-# Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too).
-FACILITY_TRIGGERS = (
-    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير"
+_AMBIGUOUS_EVENT_HEADS = frozenset(
+    {"بطوله", "رؤيه", "اتفاقيه", "حرب", "ثوره", "انتفاضه", "انتخابات", "معاهده", "ميثاق", "خطه", "مبادره", "جائزه"}
 )
+# Plans, initiatives, charters and prizes that a known place or person follows are theirs, not named by them.
+_OWNED_EVENT_HEADS = frozenset({"خطه", "مبادره", "ميثاق", "جائزه"})
+# Settlements and the parts of a town (an Omani «ولاية», a Levantine «حارة», an Iraqi «محلة», an Egyptian «عزبة» or
+# «نجع», a «ضاحية»), islands and oases («جزيرة أرواد» is «أرواد»); a stadium is named by its
+# name («ملعب فيرنسايد» is «فيرنسايد»), but one named by a person keeps its word («ملعب الأمير فيصل بن فهد»).
+SETTLEMENT_TRIGGERS = (
+    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه"
+)
+_STADIUM = "ملعب"
+# Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too); so are streets,
+# squares, mountains, valleys and rivers, whose word is part of their name («جبل اللويبدة», «ساحة المرجة», «استاد
+# خليفة», «نهر الليطاني»).
+FACILITY_TRIGGERS = (
+    "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير "
+    "استاد شارع ساحه ميدان جبل وادي نهر"
+)
+# A settlement word that is also a term of office: «ولاية الرئيس» is his term, no place named by a title.
+_TERMS_OF_OFFICE = frozenset({"ولايه"})
 # Adjectives of size that are part of a facility's name («ميناء الفاو الكبير»), as a relation adjective is.
 _SIZE_ADJECTIVES = frozenset({"الكبير", "الكبيره", "الكبري"})
 # Adjectives of a place's part, which a body named by the place keeps: «قيادة عمليات الفرات الأوسط».
@@ -127,7 +164,7 @@ _ENDERS = (
     "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اشار اشارت اوضح اوضحت دعا دعت ان انه انها الذي التي الذين يوم اليوم "
     "امس غدا خلال بعد قبل مع عن الي علي في من حتي منذ عند لدي بين اثناء ايضا كما وقال وقالت واكد واضاف كان كانت "
     "السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه صباح مساء عبر ضد نحو وفق حول امام لقد قد لم لن ما "
-    "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري"
+    "الاسبوع الشهر العام الموسم المقبل المقبله الماضي الماضيه الحالي الجاري للمره"
 )
 # Nationalities not made by the rule of ``_nationalities`` from their country's name («إنجلترا»).
 _IRREGULAR_NATIONALITIES = frozenset({"الانجليزي", "الانجليزيه", "الانكليزي", "الانكليزيه"})
@@ -275,6 +312,7 @@ class ContextTagger:
         self._nisba_heads = _words(_NISBA_HEADS)
         self._field_heads = _words(_FIELD_HEADS) | self._nisba_heads
         self._events = _words(EVENT_HEADS)
+        self._months = _words(_MONTHS)
         self._triggers = (
             self._titles
             | self._heads
@@ -354,6 +392,7 @@ class ContextTagger:
         found += self._clubs_again(
             body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
         )
+        found += self._places_again(body, [s for s in found if s.kind == "LOC" and s.canonical == s.tokens[1]], covered)
         return self._entities(body, found)
 
     def _coordinated(
@@ -864,9 +903,20 @@ class ContextTagger:
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
         named = False  # a place, a proper name or a year names the event
+        if head == _LAW and (subject := self._law_subject(tokens)) is not None:
+            return tokens.span(0, subject, "MISC", 0)
+        if (
+            head in _OWNED_EVENT_HEADS
+            and (owner := tokens.get(1)) is not None
+            and not owner.broken
+            and tokens.original(owner.end - len(self._bare(owner.word))) in tokens.known
+        ):
+            return None  # «خطة سلطنة عمان», «مبادرة ترامب»: whose plan, not its name
         if head in _DEFINITE_EVENT_HEADS:
             # «الدوري الإسباني»: a nationality; «دورة الألعاب الآسيوية»: a definite word and a relation adjective.
             first, second = tokens.get(1), tokens.get(2)
+            if head in ("الحرب", "الانتخابات", "القمه"):
+                return self._definite_event(tokens, head)
             if head == "الدوري":
                 if first is None or first.broken or first.word not in self._nationalities:
                     return None
@@ -918,9 +968,13 @@ class ContextTagger:
                 and (place := self._known_place(tokens, position + 1)) is not None
             ):
                 position, named = place, True  # «دوري نجوم العراق», «كأس ملك إسبانيا»: a word, then the place
-            elif _year(word):
+            elif _year(word) or (position == 1 and head in _UPRISINGS and word in self._months):
                 position, named = position + 1, True
                 break
+            elif position == 1 and head == "كاس" and self._title(word):
+                position, named = self._titled_name(tokens) or 2, True  # «كأس الملك», «كأس السلطان قابوس»
+            elif position == 1 and word == _WORLD:
+                position, named = 2, True  # «بطولة العالم لألعاب القوى», as «بطولة آسيا»
             elif (
                 word.startswith(("ال", "لل"))
                 and word not in self._enders
@@ -932,6 +986,7 @@ class ContextTagger:
             elif (
                 position > 1  # «قانون لمعالجة الفجوة»: a purpose, not a name
                 and word.startswith("ل")
+                and word not in self._enders  # «للمرة الثالثة»
                 and (field := tokens.get(position + 1))
                 and field.word.startswith("ال")
             ):
@@ -942,6 +997,11 @@ class ContextTagger:
                 and self._frequencies.get(word, 0.0) < RARE_ZIPF
                 # «قانون موازنة الدفاع»: a noun and its owner say what the law is about, not its name
                 and not (head == _LAW and (owner := tokens.get(2)) is not None and owner.word.startswith("ال"))
+                and not self._describes(word, head)  # «ثورة تكنولوجية»: an adjective, no name
+                # «خطة لتوسعة الطريق»: a purpose, ل + a noun, no name; «حرب وموجود»: و + a word
+                and not (word[0] in "لبوف" and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+                # a proper name seldom takes the article: «مرتقب» is an adjective, «فرساي» a name
+                and not (head in _AMBIGUOUS_EVENT_HEADS and self._frequencies.get(f"ال{word}", 0.0) >= KNOWN_ZIPF)
             ):
                 position, named = position + 1, True  # «دوري روشن»
             else:
@@ -949,6 +1009,68 @@ class ContextTagger:
         if position == 1 or (head in _AMBIGUOUS_EVENT_HEADS and not named):
             return None
         return tokens.span(0, position, "MISC", 0)
+
+    def _law_subject(self, tokens: _Window) -> int | None:
+        """Where a law's title made of a verbal noun and its object ends: «قانون حماية المستهلك», «قانون تنظيم
+        الإعلام المرئي»; not a noun and its owner («قانون موازنة الدفاع»)."""
+        action, thing = tokens.get(1), tokens.get(2)
+        if (
+            action is None
+            or thing is None
+            or action.broken
+            or thing.broken
+            or not (_verbal_noun(action.word) or _care_noun(action.word))
+            or not thing.word.startswith("ال")
+            or thing.word in self._enders
+            or thing.word in self._triggers
+        ):
+            return None
+        end = 3
+        while end < 5 and (token := tokens.get(end)) is not None and not token.broken and _nisba(token.word):
+            end += 1
+        return end
+
+    def _definite_event(self, tokens: _Window, head: str) -> _Span | None:
+        """A war by its kind («الحرب العالمية الثانية», «الحرب الأهلية اللبنانية», «الحرب الباردة»), elections by
+        their year or country («الانتخابات البرلمانية 2026», «الانتخابات العراقية»), a summit by who meets («القمة
+        العربية»); not any war or elections («الحرب الأهلية», «الانتخابات المقبلة»)."""
+        first = tokens.get(1)
+        if first is None or first.broken:
+            return None
+        if head == "القمه":
+            end = 1
+            while (
+                (token := tokens.get(end)) is not None
+                and not token.broken
+                and (token.word in _SUMMITS or token.word in self._nationalities)
+            ):
+                end += 1
+            if end > 1 and (year := tokens.get(end)) is not None and not year.broken and _year(year.word):
+                end += 1
+            return tokens.span(0, end, "MISC", 0) if end > 1 else None
+        if head == "الحرب":
+            if first.word not in _WARS:
+                return None
+            second = tokens.get(2)
+            needed = _WARS[first.word]
+            if not needed:
+                return tokens.span(0, 2, "MISC", 0)
+            if second is None or second.broken:
+                return None
+            if (needed == "ordinal" and second.word in _ORDINALS) or (
+                needed == "nationality" and second.word in self._nationalities
+            ):
+                return tokens.span(0, 3, "MISC", 0)
+            return None
+        position, national = 1, False  # elections named by their country too: «الانتخابات البرلمانية العراقية»
+        while (token := tokens.get(position)) is not None and not token.broken and position < 4:
+            if _year(token.word):
+                return tokens.span(0, position + 1, "MISC", 0)
+            if not (token.word.startswith("ال") and _nisba(token.word)):
+                break
+            national = national or token.word in self._nationalities
+            position += 1
+        return tokens.span(0, position, "MISC", 0) if national else None
 
     def _known_place(self, tokens: _Window, position: int) -> int | None:
         """Where the place the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
@@ -964,12 +1086,19 @@ class ContextTagger:
         return position
 
     def _place(self, tokens: _Window, trigger: str) -> _Span | None:
+        facility = trigger in self._facilities
         name = tokens.get(1)
         if name is None or name.broken or tokens.original(tokens[0].end - len(trigger)) in tokens.known:
             return None  # «دير الزور الشرقي»: the trigger starts a known place
         # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»), or a title («حي
         # الشيخ رضوان», «حي السيدة زينب»).
-        compound = name.word in _COMPOUND_PLACE_WORDS or self._title(name.word)
+        titled = self._title(name.word) and trigger not in _TERMS_OF_OFFICE
+        compound = name.word in _COMPOUND_PLACE_WORDS or titled
+        # A facility or a stadium named by a person keeps its word: «مستشفى رفيق الحريري», «ملعب الملك فهد».
+        by_person = facility or trigger == _STADIUM
+        person = self._known_person(tokens, 1)
+        if person is not None:  # «ولاية ترامب» is a term, no place
+            return tokens.span(0, person + self._agrees(tokens, person, trigger), "LOC", 0) if by_person else None
         if (
             not (compound or self._name_word(name))
             or (name.word[-1] == "ا" and tokens.accusative(name))
@@ -984,7 +1113,6 @@ class ContextTagger:
             and self._frequencies.get(f"ال{name.word}", 0.0) > 0.0
         ):
             return None  # «حي سكني», «مطار عسكري»: an indefinite adjective describes the place, not names it
-        facility = trigger in self._facilities
         if facility and (end := self._facility_place(tokens)) is not None:
             return tokens.span(0, end + self._agrees(tokens, end, trigger), "LOC", 0)
         # A frequent word is a common one («قرية بعيدة», «مرفأ المدينة»), unless it is a known place's name or an
@@ -1005,12 +1133,44 @@ class ContextTagger:
             # A settlement word ends the name; a facility word may be part of it («ميناء أم قصر»).
             if rest is None or rest.broken or rest.word in self._enders or rest.word in self._settlements:
                 return None
-            return tokens.span(0, 3, "LOC", 0 if facility else 1)
+            end = self._titled_name(tokens) if titled else 3
+            if end is None:
+                return None
+            agrees = by_person and self._agrees(tokens, end, trigger)
+            return tokens.span(0, end + agrees, "LOC", 0 if facility or (titled and by_person) else 1)
         # «مطار أربيل الدولي», «ميناء الفاو الكبير»: a facility keeps one definite relation or size adjective (not
         # «مرفأ جبيل القديم») that agrees with it: «مهرجان قلعة مصياف السنوي» is the festival's.
         if facility and self._agrees(tokens, 2, trigger):
             return tokens.span(0, 3, "LOC", 0)
         return tokens.span(0, 2, "LOC", 0 if facility else 1)
+
+    def _titled_name(self, tokens: _Window) -> int | None:
+        """Where the name of a person after a title ends (a token index), the title at ``tokens[1]``: «مستشفى الملك
+        حسين», «ملعب الأمير فيصل بن فهد», «مدينة الملك عبد الله»; none if no name word follows it."""
+        position = 2
+        if tokens[position].word == "عبد":  # «عبد» and the name of God it joins: «عبد الله», «عبد العزيز»
+            position += 1
+        while True:
+            token = tokens.get(position)
+            if token is None or token.broken or not self._name_word(token):
+                return None
+            link = tokens.get(position + 1)
+            if link is None or link.broken or link.word not in _NAME_LINKS or link.word == "عبد":
+                return position + 1
+            position += 2  # «بن فهد»
+
+    def _known_person(self, tokens: _Window, position: int) -> int | None:
+        """Where the person the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
+        token = tokens.get(position)
+        if token is None or token.broken or not tokens.known:
+            return None
+        person = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
+        if person is None or person[1] != "PER":
+            return None
+        position += 1
+        while (following := tokens.get(position)) is not None and tokens.original(following.start) < person[0]:
+            position += 1
+        return position
 
     def _agrees(self, tokens: _Window, position: int, trigger: str) -> bool:
         """Whether ``tokens[position]`` is a definite relation or size adjective that agrees with the facility word
@@ -1051,6 +1211,8 @@ class ContextTagger:
         a mountain's peak («قمة جبل الشيخ») nor a course («في معرض حديثه»)."""
         place = tokens.get(1)
         end = self._known_place(tokens, 1)
+        if end is None and place is not None and not place.broken:
+            end = self._meeting_name(tokens, head)
         if end is None or place is None or (head == "قمه" and place.word == "جبل"):
             return None
         while (
@@ -1060,6 +1222,30 @@ class ContextTagger:
         ):
             end += 1
         return tokens.span(0, end, "MISC", 0)
+
+    def _meeting_name(self, tokens: _Window, head: str) -> int | None:
+        """Where a meeting named by no known place ends: by a proper name («منتدى دافوس»: a rare word that is no
+        adjective), or by its year and the subject before it («مؤتمر الأطراف 2025»)."""
+        name = tokens[1]
+        word = name.word
+        if (
+            self._name_word(name)
+            and not word.startswith(("ال", "لل", "و"))
+            and self._frequencies.get(word, 0.0) < RARE_ZIPF
+            and not (word[-1] == "ا" and tokens.accusative(name))
+            and not self._describes(word, head)
+            and not _nisba(f"ال{word}")
+            and self._frequencies.get(f"ال{word}", 0.0) < KNOWN_ZIPF  # «قمة مرتقب»: an adjective, no name
+        ):
+            return 2
+        position = 1
+        while (token := tokens.get(position)) is not None and not token.broken and position < 5:
+            if _year(token.word):
+                return position + 1  # «إكسبو 2030», «مؤتمر الأطراف 2025»
+            if not token.word.startswith("ال") or token.word in self._enders or token.word in self._triggers:
+                return None
+            position += 1
+        return None
 
     def _national_team(self, tokens: _Window) -> _Span | None:
         """«المنتخب العراقي»: the national team of the country its nationality names, «منتخب العراق»."""
@@ -1135,6 +1321,30 @@ class ContextTagger:
                 covered.update(t.start for t in found[-1].tokens)
         return found
 
+    def _places_again(self, body: NormalizedText, places: list[_Span], covered: set[int]) -> list[_Span]:
+        """Later mentions of a place found after a settlement word, by its name alone («ولاية صحم» … «أهالي صحم»),
+        canonical the name; only a rare name, which means the place wherever the text writes it."""
+        found: list[_Span] = []
+        for place in places:
+            name = [token.word for token in place.tokens[1:]]
+            if len(name) > 2 or (len(name) == 1 and self._frequencies.get(name[0], 0.0) >= RARE_ZIPF):
+                continue
+            for start, end in _occurrences(body.words, (name[0],), place.tokens[-1].end):
+                if start in covered:
+                    continue
+                window = _Window(self, body, self.token(body, start, end), {})
+                if window[0].word != name[0] and not (window[0].word[1:] == name[0] and window[0].word[0] in "وفبل"):
+                    continue
+                if name[0].startswith("ال") and window.before().startswith("ال"):
+                    continue  # an adjective of the definite noun before it: «المنطقة الجبلية» after «قرية الجبلية»
+                if not all(
+                    (t := window.get(i)) is not None and not t.broken and t.word == w for i, w in enumerate(name[1:], 1)
+                ):
+                    continue
+                found.append(window.span(0, len(name), "LOC", 0)._replace(canonical=place.canonical))
+                covered.update(t.start for t in found[-1].tokens)
+        return found
+
     def _entities(self, body: NormalizedText, found: list[_Span]) -> list[Entity]:
         if not found:
             return []
@@ -1190,6 +1400,11 @@ def _verbal_noun(word: str) -> bool:
     if len(word) == 6 and word[0] == "ا":
         return word[4] == "ا"
     return len(word) == 7 and word.startswith("است") and word[5] == "ا"
+
+
+def _care_noun(word: str) -> bool:
+    """Whether a normalized word has the shape فعالة of a verbal noun of care or trade: «حماية», «رعاية», «زراعة»."""
+    return len(word) == 5 and word[2] == "ا" and word[-1] == "ه"
 
 
 def _year(word: str) -> bool:
