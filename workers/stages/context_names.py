@@ -46,7 +46,16 @@ PERSON_TITLES = (
     "العمده المعلم المعلمه المزارع التاجر الطالب الطالبه الشاب الشابه الطفل الطفله الفتاه المواطن الحاج اللاجئ "
     "اللاجئه الاسير المعتقل الجندي الضابط المسعف المتطوع المتطوعه الحرفي الفلاح الصيدلي الممرضه المهندسه "
     "المحاضر الاكاديمي المفوض الوسيط الموفد المراقب المحلله الاعلامي الاعلاميه المسؤول المسؤوله السكرتير "
-    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله"
+    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله "
+    # Kin, who news name by the person they are kin to: «ونجله سامر», «شقيقته ريم».
+    "نجل نجله نجلها شقيق شقيقه شقيقها شقيقتها زوجته زوجها ابنه ابنها ابنتها والده والدته"
+)
+# Verbs of saying, after which a news text names who speaks: «وقالت جيورجيا ميلوني إن …».
+SAYING_VERBS = (
+    "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اوضح اوضحت صرح صرحت اعتبر اعتبرت راي رات شدد شددت حذر حذرت "
+    "كشف كشفت تابع تابعت ختم ختمت "
+    # and of meeting, after which news name whom: «والتقى أوزغور أوزيل، زعيم …».
+    "التقي التقت استقبل استقبلت زار زارت هاتف هاتفت"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
@@ -152,6 +161,7 @@ _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "في
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
 _TANWEEN_FATH = "\u064b"
+_COMMAS = frozenset({"،", ","})
 _WORD = re.compile(r"\S+")
 
 
@@ -210,6 +220,17 @@ class _Window:
         word = self._body.words[previous + 1 : max(0, start - 1)]
         return "" if self._tokens[0].broken or " " in word else word
 
+    def unbroken(self, token: _Token) -> _Window:
+        """The words from ``token`` on, read as if no punctuation were before it (a name after a comma)."""
+        return _Window(self._tagger, self._body, token._replace(broken=False), self.known)
+
+    def comma(self, token: _Token) -> bool:
+        """Whether a comma alone is between the token and the word before it (an apposition: «الوزير، أيمن …»)."""
+        previous = self._body.words.rfind(" ", 0, token.start)
+        while previous > 0 and self._body.words[previous - 1] == " ":
+            previous -= 1
+        return self._body.normalized[previous : token.start].strip() in _COMMAS
+
     def hamza(self, token: _Token) -> bool:
         """Whether the word is written with a hamza on its first alef («إلياس»): no article, though it normalizes so."""
         return self._body.original[self.original(token.start)] in "أإآ"
@@ -266,12 +287,13 @@ class ContextTagger:
                     countries[nationality] = written
         self._countries = {nationality: country for nationality, country in countries.items() if nationality[-1] == "ي"}
         self._titles = _words(PERSON_TITLES)
-        # «علي» is also «على» typed without its dots: no given name for this context.
-        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
+        self._sayings = _words(SAYING_VERBS)
+        self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
+        # «علي» is also «على» typed without its dots, «إمام» is «أمام»: no given names for this context.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders
         self._heads = _words(ORGANISATION_HEADS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
-        self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         self._nisba_heads = _words(_NISBA_HEADS)
         self._field_heads = _words(_FIELD_HEADS) | self._nisba_heads
         self._events = _words(EVENT_HEADS)
@@ -287,6 +309,7 @@ class ContextTagger:
             | _COMPOUND_TRIGGERS
             | _MEETING_HEADS
             | {_NATIONAL_TEAM}
+            | self._sayings
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
         self._nationalities -= self._triggers
@@ -298,11 +321,10 @@ class ContextTagger:
             if trigger.startswith("ال"):  # ل + ال drops the alef («للهيئة») and, before a ل, one lam too («للجنة»)
                 dative = f"ل{trigger[1:]}" if trigger[2] == "ل" else f"لل{trigger[2:]}"
                 self._automaton.add_word(f" {dative} ", (len(dative), 0))
-        # A known given name before a definite surname («سالم الدوسري»): the key takes the surname's «ال», so a given
-        # name before anything else is never looked at.
+        # A known given name before a surname («سالم الدوسري», «أحمد هشام»).
         for given in self._given_names - self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{given} ال", (len(prefix) + len(given), 2))
+                self._automaton.add_word(f" {prefix}{given} ", (len(prefix) + len(given), 0))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
@@ -401,7 +423,7 @@ class ContextTagger:
 
     def _bare(self, word: str) -> str:
         """The word without proclitics, when what remains is a trigger or a known word."""
-        if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
+        if word in self._triggers or word in self._name_words or word in self._given_names or word[0] not in "وفبلك":
             return word
         if word.startswith("لل") and word[1:] in self._heads:
             return word  # «للجنة» is ل + «اللجنة»: a definite noun, not the head «لجنة»
@@ -409,7 +431,13 @@ class ContextTagger:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
                 return rest
+            if word.startswith(prefix) and rest in self._given_names and not self._protected(word, rest):
+                return rest
         return word
+
+    def _protected(self, word: str, rest: str) -> bool:
+        """Whether ``word`` is a word of its own, not a proclitic and the given name ``rest`` («بسام», «وعد»)."""
+        return word in self._frequencies and self._frequencies[word] > self._frequencies.get(rest, 0.0) - _CLITIC_GAIN
 
     def _definite(self, word: str) -> str | None:
         """The definite trigger a «لل…» word is ل + of («للهيئة» → «الهيئة», «للجنة» → «اللجنة»), if it is one."""
@@ -450,6 +478,8 @@ class ContextTagger:
             return self._person(tokens)
         if bare in self._given_names and bare not in self._triggers:
             return self._given(tokens)
+        if bare in self._sayings:
+            return self._speaker(tokens)
         following = tokens.get(1)
         if bare in self._heads or (
             following is not None
@@ -545,6 +575,8 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
+        if not after_nationality and (name := tokens.get(start)) is not None and name.broken and tokens.comma(name):
+            return self._apposition(tokens, start)
         while (
             (token := tokens.get(position)) is not None
             and (
@@ -625,6 +657,29 @@ class ContextTagger:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
 
+    def _apposition(self, tokens: _Window, start: int) -> _Span | None:
+        """A person named after a title and a comma («وزير الخارجية الأردني، أيمن الصفدي، …»): a known given name and
+        its surname, or two or three rare indefinite words that a comma or a function word ends."""
+        name = tokens[start]
+        unbroken = tokens.unbroken(name)
+        span = self._given(unbroken) if name.word in self._given_names else None
+        if span is None:
+            end = 0
+            # The first word may be a frequent one, as a given name is («منية»): the comma and the title announce it.
+            while (
+                end < MAX_NAME_WORDS
+                and self._surname_word(unbroken, end, PLACE_ZIPF if end == 0 else RARE_ZIPF)
+                and self._foreign_word(unbroken, end)
+            ):
+                end += 1
+            if end == 1 and (surname := unbroken.get(1)) is not None and surname.word.startswith("ال"):
+                end += self._definite_surname(unbroken, surname)  # «منية الصرارفي»
+            after = unbroken.get(end)
+            if end < 2 or not (after is None or after.broken or after.word in self._enders):
+                return None
+            span = unbroken.span(0, end, "PER", 0)
+        return span._replace(tokens=(name, *span.tokens[1:]), canonical=name)
+
     def _names_on(self, tokens: _Window, position: int) -> bool:
         """Whether the word after ``tokens[position]`` goes on with a name: a link or an indefinite name word."""
         following = tokens.get(position + 1)
@@ -634,12 +689,28 @@ class ContextTagger:
 
     def _given(self, tokens: _Window) -> _Span | None:
         """A person named by a known given name and a rare definite surname that is no known name («سجل سالم
-        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names."""
+        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names; or by
+        one or two indefinite words that are no common words («أحمد هشام», «ليندة بوزيدي»)."""
         surname = tokens.get(1)
+        if surname is not None and not surname.word.startswith("ال"):
+            if tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known:
+                return None
+            end = 1
+            while end < MAX_NAME_WORDS and self._surname_word(tokens, end):
+                end += 1
+            return tokens.span(0, end, "PER", 0) if end > 1 else None
         if (
             surname is None
-            or surname.broken
-            or not surname.word.startswith("ال")
+            or not self._definite_surname(tokens, surname)
+            or tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known
+        ):
+            return None  # a known person («ماهر الشرع») is the gazetteer's
+        return tokens.span(0, 2, "PER", 0)
+
+    def _definite_surname(self, tokens: _Window, surname: _Token) -> bool:
+        """Whether ``surname`` is a rare definite word that is no known name, no nationality and no feminine noun."""
+        return not (
+            surname.broken
             or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
             or surname.word in self._enders
             or surname.word in self._triggers
@@ -647,10 +718,45 @@ class ContextTagger:
             or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
             or (surname.word[-1] == "ا" and tokens.accusative(surname))
             or tokens.original(surname.start) in tokens.known
-            or tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known
-        ):
-            return None  # a known person («ماهر الشرع») is the gazetteer's
-        return tokens.span(0, 2, "PER", 0)
+        )
+
+    def _surname_word(self, tokens: _Window, position: int, rare: float = RARE_ZIPF) -> bool:
+        """Whether ``tokens[position]`` is an indefinite word of a name after a given name: a known name word or a rare
+        word, not a function word, a title, a nationality, a verb or a noun after a proclitic («أحمد ولقاء»), an
+        accusative («سالم وفداً»)."""
+        token = tokens.get(position)
+        if token is None or not self._name_word(token) or token.word in _NAME_LINKS or self._title(token.word):
+            return False
+        word = token.word
+        frequency = self._frequencies.get(word, 0.0)
+        known = word in self._name_words or word in self._given_names
+        return (
+            not word.startswith("ال")
+            and (frequency < rare or (known and frequency < COMMON_ZIPF and position == 1))
+            and f"ال{word}" not in self._nationalities
+            and not _plural_nisba(word, self._frequencies)
+            and not (word[0] in "وفبلكس" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+            # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
+            and not (
+                word[-1] == "ا" and (tokens.accusative(token) or self._frequencies.get(word[:-1], 0.0) > frequency)
+            )
+            and tokens.original(token.start) not in tokens.known
+        )
+
+    def _speaker(self, tokens: _Window) -> _Span | None:
+        """Who speaks, named right after a verb of saying with no title: two or three rare indefinite words that end
+        the clause («وقالت جيورجيا ميلوني إن …»), not «قال مصدر أمني» nor «أكد دبلوماسيون غربيون» (a known given name
+        after the verb is the given-name rule's)."""
+        first = tokens.get(1)
+        if first is None or first.word in self._given_names or tokens.original(first.start) in tokens.known:
+            return None
+        end = 1
+        while end <= MAX_NAME_WORDS and self._surname_word(tokens, end) and self._foreign_word(tokens, end):
+            end += 1
+        after = tokens.get(end)
+        if end < 3 or not (after is None or after.broken or after.word in self._enders):
+            return None
+        return tokens.span(1, end, "PER", 1)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -1190,6 +1296,11 @@ def _verbal_noun(word: str) -> bool:
     if len(word) == 6 and word[0] == "ا":
         return word[4] == "ا"
     return len(word) == 7 and word.startswith("است") and word[5] == "ا"
+
+
+def _plural_nisba(word: str, frequencies: Mapping[str, float]) -> bool:
+    """A plural relation adjective or noun («غربيون», «دبلوماسيين»): its singular, with the article, is a known word."""
+    return word.endswith(("يون", "يين")) and f"ال{word[:-2]}" in frequencies
 
 
 def _year(word: str) -> bool:
