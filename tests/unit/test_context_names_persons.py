@@ -115,3 +115,53 @@ def test_kin_introduce_a_person(tag: Tagger) -> None:
 
 def test_kin_before_a_common_word_name_nobody(tag: Tagger) -> None:
     assert people(tag, "وقالت إن زوجها مريض منذ أشهر.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A clause starts with the name, then a comma and the title.
+        ("أوزغور أوزيل، زعيم حزب الشعب الجمهوري، دعا إلى انتخابات مبكرة.", ["أوزغور أوزيل"]),
+        # After a verb of saying, a known given name and a frequent surname («حداد» is also mourning).
+        ("وأضافت ريم حداد، مديرة المدرسة، أن الدوام يبدأ غداً.", ["ريم حداد"]),
+    ],
+)
+def test_a_name_before_a_comma_and_a_title(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The words before the comma end a clause, they do not start one.
+        "وصل الوفد صباح أمس، الرئيس وصل لاحقاً.",
+        # A frequent noun before the comma, with no given name.
+        "وبعد جولة مفاوضات، رئيس الوفد قال إن الجولة انتهت.",
+    ],
+)
+def test_no_name_before_a_comma_where_a_clause_ends(tag: Tagger, sentence: str) -> None:
+    assert people(tag, sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A foreign given name (the hand-written list) and a surname, with no title and no verb of saying before.
+        ("وانتقد أوزغور أوزيل سياسات الحكومة الاقتصادية.", ["أوزغور أوزيل"]),
+        ("وحضر خوان كارلوس مارتينيز المباراة من المدرجات.", ["خوان كارلوس مارتينيز"]),
+    ],
+)
+def test_a_foreign_given_name_and_its_surname(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # «س» and a present verb after a title or a given name is the future, not a name.
+        "وقالت اللاعبة ستمثل بلادها في البطولة.",
+        "وقال إن سامر سيعود إلى الفريق.",
+    ],
+)
+def test_no_name_from_a_verb_in_the_future(tag: Tagger, sentence: str) -> None:
+    assert people(tag, sentence) == []

@@ -46,7 +46,7 @@ PERSON_TITLES = (
     "العمده المعلم المعلمه المزارع التاجر الطالب الطالبه الشاب الشابه الطفل الطفله الفتاه المواطن الحاج اللاجئ "
     "اللاجئه الاسير المعتقل الجندي الضابط المسعف المتطوع المتطوعه الحرفي الفلاح الصيدلي الممرضه المهندسه "
     "المحاضر الاكاديمي المفوض الوسيط الموفد المراقب المحلله الاعلامي الاعلاميه المسؤول المسؤوله السكرتير "
-    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله "
+    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله زعيم "
     # Kin, who news name by the person they are kin to: «ونجله سامر», «شقيقته ريم».
     "نجل نجله نجلها شقيق شقيقه شقيقها شقيقتها زوجته زوجها ابنه ابنها ابنتها والده والدته"
 )
@@ -351,7 +351,13 @@ class ContextTagger:
             bare = self._definite(token.word) or self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
-            span = self._at(_Window(self, body, token, starts), bare)
+            window = _Window(self, body, token, starts)
+            if token.broken and bare in self._titles and window.comma(token):
+                before = self._named_before(body, token, starts)
+                if before is not None and before.tokens[0].start not in named and before.tokens[0].start >= resume:
+                    found.append(before)  # «أوزغور أوزيل، زعيم حزب الشعب الجمهوري، …»
+                    named.add(before.tokens[0].start)
+            span = self._at(window, bare)
             if span is None or span.tokens[0].start in named:
                 continue
             if start < title_until and not self._named_body(span):
@@ -377,6 +383,28 @@ class ContextTagger:
             body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
         )
         return self._entities(body, found)
+
+    def _named_before(
+        self, body: NormalizedText, title: _Token, known: Mapping[int, tuple[int, EntityType]]
+    ) -> _Span | None:
+        """A person named before a comma and their ``title``, at the start of a clause or after a verb of saying: two or
+        three rare indefinite words («أوزغور أوزيل، زعيم حزب الشعب الجمهوري، …»), not a clause's last words («… أمس،
+        الرئيس …»)."""
+        words = list(_WORD.finditer(body.words, max(0, title.start - 120), title.start))[-MAX_NAME_WORDS:]
+        for count in range(len(words), 1, -1):
+            first = self.token(body, words[-count].start(), words[-count].end())
+            said = count < len(words) and self._bare(words[-count - 1][0]) in self._sayings
+            if not (first.broken or first.start == 0 or said):
+                continue
+            window = _Window(self, body, first._replace(broken=False), known)
+            # After a known given name, the comma and the title tell a frequent surname too («ريم حداد»).
+            rare = PLACE_ZIPF if self._bare(first.word) in self._given_names else RARE_ZIPF
+            if all(
+                self._surname_word(window, i, PLACE_ZIPF if i == 0 else rare) and self._foreign_word(window, i)
+                for i in range(count)
+            ):
+                return window.span(0, count, "PER", 0)
+        return None
 
     def _coordinated(
         self, body: NormalizedText, person: _Span, known: Mapping[int, tuple[int, EntityType]]
@@ -627,6 +655,8 @@ class ContextTagger:
                 )
             ):
                 break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
+            if count == 0 and self._future_verb(word):
+                break  # «اللاعبة ستمثل بلادها»: a verb, not a name
             if (
                 f"ال{word}" in self._nationalities
                 and word not in self._name_words
@@ -735,12 +765,23 @@ class ContextTagger:
             and (frequency < rare or (known and frequency < COMMON_ZIPF and position == 1))
             and f"ال{word}" not in self._nationalities
             and not _plural_nisba(word, self._frequencies)
-            and not (word[0] in "وفبلكس" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+            and not (word[0] in "وفبلك" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+            and not self._future_verb(word)
             # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
             and not (
                 word[-1] == "ا" and (tokens.accusative(token) or self._frequencies.get(word[:-1], 0.0) > frequency)
             )
             and tokens.original(token.start) not in tokens.known
+        )
+
+    def _future_verb(self, word: str) -> bool:
+        """Whether ``word`` is «س» and a present verb the lexicon knows («ستمثل», «سيعود»), not a name («سيرغي»)."""
+        present = word[1:]
+        return (
+            len(word) >= 5
+            and word[0] == "س"
+            and present[0] in "يتنا"
+            and self._frequencies.get(present, 0.0) >= KNOWN_ZIPF
         )
 
     def _speaker(self, tokens: _Window) -> _Span | None:
