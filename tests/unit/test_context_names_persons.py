@@ -33,6 +33,8 @@ def test_the_given_names_are_names_not_common_words() -> None:
         ("وأشادت المدربة بأداء ليندة بوزيدي وسلمى الإدريسي في السباق.", ["ليندة بوزيدي", "سلمى الإدريسي"]),
         # A given name and two indefinite words.
         ("وحضر نبيل عواد قطيش حفل الافتتاح.", ["نبيل عواد قطيش"]),
+        # A surname in ة; a noun and its pronoun after it is no third word.
+        ("وأحيت ريم بركات حفلتها الأولى في المدينة.", ["ريم بركات"]),
     ],
 )
 def test_a_given_name_and_its_surname(tag: Tagger, sentence: str, expected: list[str]) -> None:
@@ -50,6 +52,8 @@ def test_a_given_name_and_its_surname(tag: Tagger, sentence: str, expected: list
         "وقال إن فادي سيعود غداً وأن سامر ولقاءه تأجلا.",
         # A given name before a plural relation adjective.
         "والتقى وفد من الأطباء بشهد دبلوماسيين غربيين.",
+        # A given name that is also a word, after «ب», before a noun and its pronoun.
+        "وعاد المصنع إلى العمل بكامل طاقته بعد الصيانة.",
     ],
 )
 def test_no_surname_where_a_common_word_follows(tag: Tagger, sentence: str) -> None:

@@ -459,7 +459,13 @@ class ContextTagger:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
                 return rest
-            if word.startswith(prefix) and rest in self._given_names and not self._protected(word, rest):
+            # A given name that is also a word after «ب», «ل», «ك» is mostly the word: «بكامل طاقته».
+            if (
+                word.startswith(prefix)
+                and rest in self._given_names
+                and not self._protected(word, rest)
+                and (prefix in ("و", "ف") or self._frequencies.get(rest, 0.0) < RARE_ZIPF)
+            ):
                 return rest
         return word
 
@@ -767,12 +773,25 @@ class ContextTagger:
             and not _plural_nisba(word, self._frequencies)
             and not (word[0] in "وفبلك" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
             and not self._future_verb(word)
+            and not self._possessed(word)
             # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
             and not (
                 word[-1] == "ا" and (tokens.accusative(token) or self._frequencies.get(word[:-1], 0.0) > frequency)
             )
             and tokens.original(token.start) not in tokens.known
         )
+
+    def _possessed(self, word: str) -> bool:
+        """Whether ``word`` is a noun the lexicon knows and a possessive pronoun: «طاقته», «حكومتها», «كتابهم»."""
+        for suffix in ("هما", "ها", "هم", "ه"):
+            stem = word.removesuffix(suffix)
+            if stem != word and len(stem) >= 3:
+                # «طاقة» + «ه» is written «طاقته»; a bare noun takes the plural and feminine pronouns («كتابها»).
+                if stem[-1] == "ت" and self._frequencies.get(f"{stem[:-1]}ه", 0.0) >= KNOWN_ZIPF:
+                    return True
+                if suffix != "ه" and self._frequencies.get(stem, 0.0) >= KNOWN_ZIPF:
+                    return True
+        return False
 
     def _future_verb(self, word: str) -> bool:
         """Whether ``word`` is «س» and a present verb the lexicon knows («ستمثل», «سيعود»), not a name («سيرغي»)."""
