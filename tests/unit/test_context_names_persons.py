@@ -33,6 +33,8 @@ def test_the_given_names_are_names_not_common_words() -> None:
         ("وأشادت المدربة بأداء ليندة بوزيدي وسلمى الإدريسي في السباق.", ["ليندة بوزيدي", "سلمى الإدريسي"]),
         # A given name and two indefinite words.
         ("وحضر نبيل عواد قطيش حفل الافتتاح.", ["نبيل عواد قطيش"]),
+        # A noun a definite word owns is no third word of the name.
+        ("في ورشة قرب الساحة، يقلب سالم عيسى قوالب الجبن التي تجف.", ["سالم عيسى"]),
         # A surname in ة; a noun and its pronoun after it is no third word.
         ("وأحيت ريم بركات حفلتها الأولى في المدينة.", ["ريم بركات"]),
     ],

@@ -732,7 +732,11 @@ class ContextTagger:
             if tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known:
                 return None
             end = 1
-            while end < MAX_NAME_WORDS and self._surname_word(tokens, end):
+            while (
+                end < MAX_NAME_WORDS
+                and self._surname_word(tokens, end)
+                and not (end > 1 and self._owned_by(tokens, end))
+            ):
                 end += 1
             return tokens.span(0, end, "PER", 0) if end > 1 else None
         if (
@@ -780,6 +784,13 @@ class ContextTagger:
             )
             and tokens.original(token.start) not in tokens.known
         )
+
+    @staticmethod
+    def _owned_by(tokens: _Window, position: int) -> bool:
+        """Whether a definite word follows ``tokens[position]`` at once, which makes it a noun that word owns («يقلب
+        سليم قوجة قوالب الصابون»)."""
+        following = tokens.get(position + 1)
+        return following is not None and not following.broken and following.word.startswith(("ال", "لل"))
 
     def _possessed(self, word: str) -> bool:
         """Whether ``word`` is a noun the lexicon knows and a possessive pronoun: «طاقته», «حكومتها», «كتابهم»."""
