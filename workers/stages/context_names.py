@@ -785,12 +785,17 @@ class ContextTagger:
             and tokens.original(token.start) not in tokens.known
         )
 
-    @staticmethod
-    def _owned_by(tokens: _Window, position: int) -> bool:
-        """Whether a definite word follows ``tokens[position]`` at once, which makes it a noun that word owns («يقلب
-        سليم قوجة قوالب الصابون»)."""
+    def _owned_by(self, tokens: _Window, position: int) -> bool:
+        """Whether ``tokens[position]`` is a noun (the lexicon knows it with the article too) and a definite word
+        follows it at once, which owns it («يقلب سليم قوجة قوالب الصابون»), not a name before the verb's object («وحضر خوان
+        كارلوس مارتينيز المباراة»)."""
         following = tokens.get(position + 1)
-        return following is not None and not following.broken and following.word.startswith(("ال", "لل"))
+        return (
+            self._frequencies.get(f"ال{tokens[position].word}", 0.0) >= KNOWN_ZIPF
+            and following is not None
+            and not following.broken
+            and following.word.startswith(("ال", "لل"))
+        )
 
     def _possessed(self, word: str) -> bool:
         """Whether ``word`` is a noun the lexicon knows and a possessive pronoun: «طاقته», «حكومتها», «كتابهم»."""
