@@ -787,8 +787,8 @@ class ContextTagger:
 
     def _owned_by(self, tokens: _Window, position: int) -> bool:
         """Whether ``tokens[position]`` is a noun (the lexicon knows it with the article too) and a definite word
-        follows it at once, which owns it («يقلب سليم قوجة قوالب الصابون»), not a name before the verb's object («وحضر خوان
-        كارلوس مارتينيز المباراة»)."""
+        follows it at once, which owns it («يقلب سليم قوجة قوالب الصابون»), not a name before the verb's object
+        («وحضر خوان كارلوس مارتينيز المباراة»)."""
         following = tokens.get(position + 1)
         return (
             self._frequencies.get(f"ال{tokens[position].word}", 0.0) >= KNOWN_ZIPF
