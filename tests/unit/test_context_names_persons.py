@@ -171,3 +171,24 @@ def test_a_foreign_given_name_and_its_surname(tag: Tagger, sentence: str, expect
 )
 def test_no_name_from_a_verb_in_the_future(tag: Tagger, sentence: str) -> None:
     assert people(tag, sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A title, then a known given name and two rare words.
+        ("وأجرى الطبيب فرانشيسكو لوكا بيرتيني العملية بنجاح.", ["فرانشيسكو لوكا بيرتيني"]),
+        # «في» + a known place is a title's modifier.
+        ("وأوضح المدير الإقليمي للتعليم في سوسة سامي بن غربال أن الامتحانات تبدأ غداً.", ["سامي بن غربال"]),
+        # «عميد» is a title (a dean, a mayor in Libya).
+        ("واستقبل عميد كلية الطب هشام الورفلي الطلاب الجدد.", ["هشام الورفلي"]),
+        # A nationality after a known given name is a family name.
+        ("وأعلن جمال الحلبي عن افتتاح المعرض.", ["جمال الحلبي"]),
+    ],
+)
+def test_a_person_after_a_title_or_a_given_name(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected
+
+
+def test_a_nationality_after_a_noun_names_nobody(tag: Tagger) -> None:
+    assert people(tag, "وأكد الجيش السوري أن الطريق الدولي آمن.") == []

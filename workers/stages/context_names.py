@@ -46,7 +46,7 @@ PERSON_TITLES = (
     "العمده المعلم المعلمه المزارع التاجر الطالب الطالبه الشاب الشابه الطفل الطفله الفتاه المواطن الحاج اللاجئ "
     "اللاجئه الاسير المعتقل الجندي الضابط المسعف المتطوع المتطوعه الحرفي الفلاح الصيدلي الممرضه المهندسه "
     "المحاضر الاكاديمي المفوض الوسيط الموفد المراقب المحلله الاعلامي الاعلاميه المسؤول المسؤوله السكرتير "
-    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله زعيم "
+    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله زعيم عميد "
     # Kin, who news name by the person they are kin to: «ونجله سامر», «شقيقته ريم».
     "نجل نجله نجلها شقيق شقيقه شقيقها شقيقتها زوجته زوجها ابنه ابنها ابنتها والده والدته"
 )
@@ -602,6 +602,8 @@ class ContextTagger:
                 and place_word.word.startswith("ال")
             ):
                 position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
+            elif token.word in _TITLE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
+                position = place_end  # «المدير الجهوي للفلاحة في صفاقس …»
             else:
                 break
         start = position
@@ -675,7 +677,9 @@ class ContextTagger:
                 break
             # «عبد السلام هيكل»: «عبد …» is one given name of two words.
             compound = tokens[start].word == "عبد" and count == 2
-            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound):
+            # A known given name takes two more rare words that are no nouns: «الطبيب خوان كارلوس مارتينيز».
+            given = count == 2 and tokens[start].word in self._given_names and self._surname_word(tokens, position)
+            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound or given):
                 break
             if (
                 count >= 2
@@ -748,13 +752,13 @@ class ContextTagger:
         return tokens.span(0, 2, "PER", 0)
 
     def _definite_surname(self, tokens: _Window, surname: _Token) -> bool:
-        """Whether ``surname`` is a rare definite word that is no known name, no nationality and no feminine noun."""
+        """Whether ``surname`` is a rare definite word that is no known name and no feminine noun; a nationality after a
+        given name is a family name («نبيل القدسي»)."""
         return not (
             surname.broken
             or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
             or surname.word in self._enders
             or surname.word in self._triggers
-            or surname.word in self._nationalities
             or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
             or (surname.word[-1] == "ا" and tokens.accusative(surname))
             or tokens.original(surname.start) in tokens.known
@@ -780,7 +784,8 @@ class ContextTagger:
             and not self._possessed(word)
             # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
             and not (
-                word[-1] == "ا" and (tokens.accusative(token) or self._frequencies.get(word[:-1], 0.0) > frequency)
+                word[-1] == "ا"
+                and (tokens.accusative(token) or (not known and self._frequencies.get(word[:-1], 0.0) > frequency))
             )
             and tokens.original(token.start) not in tokens.known
         )
