@@ -780,6 +780,7 @@ class ContextTagger:
             and f"ال{word}" not in self._nationalities
             and not _plural_nisba(word, self._frequencies)
             and not (word[0] in "وفبلك" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+            and not (word[0] == "و" and not known and position > 1)  # «سامر حداد وزملاؤه»: «و» joins another
             and not self._future_verb(word)
             and not self._possessed(word)
             # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
