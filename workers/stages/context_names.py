@@ -162,6 +162,7 @@ _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب",
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
 _TANWEEN_FATH = "\u064b"
 _COMMAS = frozenset({"،", ","})
+_SAYING, _GIVEN = 1, 2  # kinds of automaton hits told from the next word
 _WORD = re.compile(r"\S+")
 
 
@@ -313,18 +314,20 @@ class ContextTagger:
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
         self._nationalities -= self._triggers
-        # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
+        # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates. The value:
+        # the word's length and its kind (``_SAYING``, ``_GIVEN``: told from the next word before anything is built).
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
+            kind = _SAYING if trigger in self._sayings else 0
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), 0))
+                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), kind))
             if trigger.startswith("ال"):  # ل + ال drops the alef («للهيئة») and, before a ل, one lam too («للجنة»)
                 dative = f"ل{trigger[1:]}" if trigger[2] == "ل" else f"لل{trigger[2:]}"
                 self._automaton.add_word(f" {dative} ", (len(dative), 0))
         # A known given name before a surname («سالم الدوسري», «أحمد هشام»).
         for given in self._given_names - self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{given} ", (len(prefix) + len(given), 0))
+                self._automaton.add_word(f" {prefix}{given} ", (len(prefix) + len(given), _GIVEN))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
@@ -339,14 +342,16 @@ class ContextTagger:
         named: set[int] = set()  # where the names found start
         resume = 0
         title_until = 0  # where the name after the last title starts: the title's modifiers are before it
-        for last, (length, tail) in self._automaton.iter(f" {body.words} "):
-            # The word's trailing space is at padded index `last - tail`, so it ends at `last - tail - 1` in the body.
-            end = last - tail - 1
+        for last, (length, kind) in self._automaton.iter(f" {body.words} "):
+            # The word's trailing space is at padded index `last`, so it ends at `last - 1` in the body.
+            end = last - 1
             start = end - length
             if start < resume:
                 continue
             if body.words[start:end] in self._nationalities and not self._may_follow_nationality(body.words, end):
                 continue  # the common case («الجيش السوري»), told from the next word alone
+            if kind and not self._may_be_named(body.words, end, kind):
+                continue  # «قال إن», «قال الوزير», «محمد إلى»: no name follows
             token = self.token(body, start, end)
             bare = self._definite(token.word) or self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
@@ -839,6 +844,17 @@ class ContextTagger:
         if end < 3 or not (after is None or after.broken or after.word in self._enders):
             return None
         return tokens.span(1, end, "PER", 1)
+
+    def _may_be_named(self, words: str, end: int, kind: int) -> bool:
+        """Whether the word after a verb of saying or a given name ending at ``end`` may start a name or a surname:
+        no punctuation (a double space), no function word, no frequent word (after a verb, no definite one)."""
+        stop = words.find(" ", end + 1)
+        following = words[end + 1 : stop if stop >= 0 else len(words)]
+        if not following or following in self._enders:
+            return False
+        if kind == _SAYING:
+            return not following.startswith("ال") and self._frequencies.get(following, 0.0) < PLACE_ZIPF
+        return self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
