@@ -12,6 +12,11 @@ Three kinds of context, read on the normalized words of a body:
   the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»، «كنيسة»، «دير»،
   «حقل»، «بحيرة») that is part of both; the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
+- people with no title right before them: a known given name (the gazetteer's, ``lexicon.given_names``) and a rare
+  definite surname or one or two rare indefinite words («سالم الدوسري», «أحمد هشام»); two or three rare words after a
+  verb of saying or meeting («وقالت جيورجيا ميلوني إن …»), in apposition after a title and a comma («وزير الخارجية
+  الأردني، أيمن الصفدي، …»), or before a comma and a title at a clause's start («أوزغور أوزيل، زعيم …»); kin are
+  titles («ونجله …»);
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»).
 A person found so is also recognised later in the same body by the same name or its last word alone, also where the
 gazetteer has that word for a place or another person («منى الخليل» … «الخليل»).
