@@ -59,6 +59,7 @@ ORGANISATION_HEADS = (
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
+_CLUB = "نادي"
 _AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
@@ -858,8 +859,12 @@ class ContextTagger:
                 position = place
         if position == first:
             return None
-        # «مجموعة توتال» is the company «توتال»: a group is called by its own name.
-        return tokens.span(0, position, "ORG", 1 if head == _GROUP and proper else 0)
+        # «مجموعة توتال» is the company «توتال»: a group is called by its own name, and so is a club («نادي الشعلة»
+        # is «الشعلة»; eval/README.md), but not a club of a field («نادي دبي للصحافة»).
+        span = tokens.span(0, position, "ORG", 0)
+        if (head == _GROUP and proper) or (head == _CLUB and not any(t.word.startswith("لل") for t in span.tokens)):
+            return span._replace(canonical=span.tokens[1])
+        return span
 
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
@@ -1131,7 +1136,7 @@ class ContextTagger:
                 after = window.get(len(name))
                 if after is not None and not after.broken and (_nisba(after.word) or after.word in self._nationalities):
                     continue
-                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.tokens[0]))
+                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.canonical))
                 covered.update(t.start for t in found[-1].tokens)
         return found
 
