@@ -53,25 +53,42 @@ _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "ل�
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
-    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده"
+    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
+    # Local government and administrations: «بلدية جونية», «أمانة بغداد», «شعبة الذهب», «مصلحة الضرائب».
+    "بلديه امانه شعبه رابطه بورصه مصلحه دائره مكتب مركز اداره دار جهاز"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
 _CLUB = "نادي"
-_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده"})
+_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه"})
+# Heads that are mostly common nouns («دائرة الضوء», «مصلحة الوطن», «مركز المدينة», «إدارة الأزمة», «مكتب الرئيس»):
+# a body only when an administration's field follows them («مصلحة الضرائب», «دائرة الأحوال المدنية»), or when its
+# name goes on with a field («مركز دمشق للأبحاث»), «و» + a definite word («دائرة الأراضي والمساحة»), a relation
+# adjective that is no nationality («دائرة الترصد الوبائي»: not for «مصلحة» and «إدارة», whose definite noun and
+# adjective are mostly a thing served or managed: «مصلحة الاقتصاد الوطني», «إدارة الملف النووي»), or a proper name
+# that is no known person's («مركز كارتر», not «إدارة ترامب»).
+_COMMON_HEADS = frozenset({"مصلحه", "دائره", "مكتب", "مركز", "اداره", "دار", "جهاز"})
+_SERVED_HEADS = frozenset({"مصلحه", "اداره"})
+_ADMINISTRATIONS = (
+    "الضرائب الجمارك السجون الموانئ الاحوال الارصاد خفر الري الاحصاء الجوازات الهجره الاراضي الطب المرور الاطفاء "
+    "الاثار الضمان التقاعد"
+)
+# Heads of a local branch, whose place is part of the name: «مديرية الموارد المائية في حماة», «المؤسسة العامة لمياه
+# الشرب في حماة», «جمعية المصارف في لبنان».
+_BRANCH_HEADS = frozenset({"مديريه", "المديريه", "دائره", "جمعيه", "نقابه", "غرفه", "المؤسسه", "بلديه"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # Definite heads that start an organisation's name before a relation adjective («المصرف التجاري السوري»,
 # «الاتحاد اللبناني لكرة السلة»).
 _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
-    "المجلس الحزب"
+    "المجلس الحزب البرلمان الكونغرس المرصد"
 )
 # Definite heads that start a body's name with an adjective and its field: «الديوان الوطني للزيت», «المكتب الشريف
 # للفوسفات», «المنسقية العامة للنازحين» (the nisba heads too: «الهيئة الناظمة للاتصالات»).
-_FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه"
+_FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه الجهاز"
 # Adjectives of a field that are no relation adjectives: «للمناطق الاقتصادية الخاصة والمناطق الحرة».
 _FIELD_ADJECTIVES = frozenset({"الخاصه", "العامه", "الحره", "المتجدده", "الصغيره", "المتوسطه"})
 # What a body's place or role is, not its name: «نادي القوة الجوية المتصدر», «الشركة الفائزة بالمناقصة».
@@ -148,7 +165,9 @@ _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
 # A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
 # A field that points back at what the text speaks of names no body: «الهيئة الناظمة للقطاع».
-_ANAPHORIC_FIELDS = frozenset({"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف"})
+_ANAPHORIC_FIELDS = frozenset(
+    {"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف", "للشركه", "للمشروع", "للمطار"}
+)
 _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
@@ -270,6 +289,7 @@ class ContextTagger:
         # «علي» is also «على» typed without its dots: no given name for this context.
         self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"}
         self._heads = _words(ORGANISATION_HEADS)
+        self._administrations = _words(_ADMINISTRATIONS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
@@ -751,7 +771,9 @@ class ContextTagger:
             return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         token = tokens.get(position)
-        if token is not None and not token.broken and not self._field(tokens, position):
+        if token is not None and not token.broken and token.word in self._administrations and token.word[:2] != "ال":
+            position += 1  # «مصلحة خفر السواحل»: an administration's field, its owner follows
+        elif token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
             if place is None and not word.startswith(("ال", "لل", "و")):
@@ -784,7 +806,7 @@ class ContextTagger:
         # mention («مجلس الوزراء الأمير …»). A nationality ends the definite words («وزارة الخارجية الأوكرانية»; only
         # a field may follow: «الاتحاد العراقي لكرة القدم», «الشركة السورية للنفط») and describes, not names, a team
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
-        national = False
+        national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
@@ -844,13 +866,16 @@ class ContextTagger:
             if bare in self._nationalities and not after_field:  # «للنقل البري والبحري»: the field's adjectives
                 if proper or head in _TEAM_HEADS:
                     break
-                national = True
+                national = nationality = True
             position += 1
-        # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص».
+        # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص»; so is a local
+        # branch («مديرية الموارد المائية في حماة»).
         if (
-            position - first == 1
+            (
+                # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
+                (position - first == 1 and not head.startswith("ال")) or (head in _BRANCH_HEADS and not nationality)
+            )
             and not proper
-            and not head.startswith("ال")  # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
             and (link := tokens.get(position))
             and link.word == "في"
         ):
@@ -859,12 +884,36 @@ class ContextTagger:
                 position = place
         if position == first:
             return None
+        if head in _COMMON_HEADS and not self._named_administration(tokens, first, position, head):
+            return None
         # «مجموعة توتال» is the company «توتال»: a group is called by its own name, and so is a club («نادي الشعلة»
         # is «الشعلة»; eval/README.md), but not a club of a field («نادي دبي للصحافة»).
         span = tokens.span(0, position, "ORG", 0)
         if (head == _GROUP and proper) or (head == _CLUB and not any(t.word.startswith("لل") for t in span.tokens)):
             return span._replace(canonical=span.tokens[1])
         return span
+
+    def _named_administration(self, tokens: _Window, first: int, end: int, head: str) -> bool:
+        """Whether ``tokens[first:end]`` after a head that is mostly a common noun names a body (``_COMMON_HEADS``)."""
+        words = [tokens[position].word for position in range(first, end)]
+        if words[0] in self._administrations:
+            return True
+        name = tokens[first]
+        known = tokens.known.get(tokens.original(name.end - len(self._bare(name.word))))
+        if not words[0].startswith(("ال", "لل", "و")) and known is None:
+            return True  # «مركز كارتر»: a proper name no gazetteer has (not «إدارة ترامب», «مكتب دمشق»)
+        return any(
+            word.startswith("لل")
+            or (position > 0 and word.startswith("وال"))
+            or (
+                position > 0
+                and head not in _SERVED_HEADS
+                and word.startswith("ال")
+                and _nisba(word)
+                and word not in self._nationalities
+            )
+            for position, word in enumerate(words)
+        )
 
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
