@@ -903,7 +903,7 @@ class ContextTagger:
         if not words[0].startswith(("ال", "لل", "و")) and known is None:
             return True  # «مركز كارتر»: a proper name no gazetteer has (not «إدارة ترامب», «مكتب دمشق»)
         return any(
-            word.startswith("لل")
+            (word.startswith("لل") and word not in _ANAPHORIC_FIELDS)
             or (position > 0 and word.startswith("وال"))
             or (
                 position > 0

@@ -1,0 +1,142 @@
+"""Organisations a news desk sees every week: local government, administrations, parliaments, local branches, and the
+clubs of the Arab leagues (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+from tagging_support import entities
+
+from marsad.workers.pipeline import Tagger
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Local government before a place: part of the body's name.
+        ("أعلنت أمانة بغداد إغلاق الشارع مؤقتاً.", ("أمانة بغداد", "ORG", "أمانة بغداد")),
+        ("أعلنت بلدية جونية إغلاق الطريق البحري.", ("بلدية جونية", "ORG", "بلدية جونية")),
+        ("ارتفعت بورصة الكويت في ختام التداولات.", ("بورصة الكويت", "ORG", "بورصة الكويت")),
+        # Divisions and leagues named by their definite words.
+        (
+            "قالت شعبة الذهب والمجوهرات إن الأسعار ارتفعت.",
+            ("شعبة الذهب والمجوهرات", "ORG", "شعبة الذهب والمجوهرات"),
+        ),
+        (
+            "أعلنت رابطة الأندية المحترفة أن الموسم سيبدأ.",
+            ("رابطة الأندية المحترفة", "ORG", "رابطة الأندية المحترفة"),
+        ),
+        # Heads that are mostly common nouns, with an administration's field or a relation adjective.
+        ("أطلقت مصلحة خفر السواحل عملية بحث.", ("مصلحة خفر السواحل", "ORG", "مصلحة خفر السواحل")),
+        ("حذرت مصلحة الضرائب من التأخير في السداد.", ("مصلحة الضرائب", "ORG", "مصلحة الضرائب")),
+        ("رصدت دائرة الترصد الوبائي حالات جديدة.", ("دائرة الترصد الوبائي", "ORG", "دائرة الترصد الوبائي")),
+        ("أعلنت دائرة الأراضي والمساحة عن مزاد.", ("دائرة الأراضي والمساحة", "ORG", "دائرة الأراضي والمساحة")),
+        (
+            "دعا مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية إلى التهدئة.",
+            (
+                "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية",
+                "ORG",
+                "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية",
+            ),
+        ),
+        # A definite head, an adjective and a field; a parliament by its nationality.
+        (
+            "نشر الجهاز المركزي للتعبئة العامة والإحصاء أرقامه.",
+            (
+                "الجهاز المركزي للتعبئة العامة والإحصاء",
+                "ORG",
+                "الجهاز المركزي للتعبئة العامة والإحصاء",
+            ),
+        ),
+        ("صوت البرلمان الدنماركي على القانون.", ("البرلمان الدنماركي", "ORG", "البرلمان الدنماركي")),
+        # A local branch keeps its place.
+        (
+            "رفعت مديرية الموارد المائية في حماة حصة الري.",
+            ("مديرية الموارد المائية في حماة", "ORG", "مديرية الموارد المائية في حماة"),
+        ),
+        (
+            "وقعت المؤسسة العامة لمياه الشرب في حمص عقداً جديداً.",
+            ("المؤسسة العامة لمياه الشرب في حمص", "ORG", "المؤسسة العامة لمياه الشرب في حمص"),
+        ),
+        # A club found by its head is named without it.
+        ("تعاقد نادي الشعلة مع مدرب جديد.", ("نادي الشعلة", "ORG", "الشعلة")),
+    ],
+)
+def test_organisations(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The same heads as common nouns: honesty, municipal, a circle, an interest, a centre, managing, an office.
+        "أكد أنه أدى عمله بأمانة كاملة.",
+        "جرت انتخابات بلدية جديدة في البلاد.",
+        "عاد الملف إلى دائرة الضوء من جديد.",
+        "هذا القرار في مصلحة الشعب الفلسطيني.",
+        "يصب الاتفاق في مصلحة الاقتصاد الوطني.",
+        "يقع مركز المدينة قرب النهر.",
+        "تناول الاجتماع إدارة الملف النووي الإيراني.",
+        "دار الحديث حول الأسعار.",
+        "قال مصدر في مكتب دمشق للشركة إن العمل مستمر.",
+        "ناقش البرلمان الجديد الموازنة.",
+    ],
+)
+def test_a_head_used_as_a_common_noun_names_no_body(tag: Tagger, sentence: str) -> None:
+    assert [found for found in entities(tag, sentence) if found[1] == "ORG"] == []
+
+
+def test_an_administration_of_a_known_person_is_the_person(tag: Tagger) -> None:
+    found = entities(tag, "وقالت إدارة ترامب إنها سترد على القرار.")
+    assert [kind for _, kind, _ in found] == ["PER"]
+
+
+def test_a_national_body_in_a_place_is_not_a_branch(tag: Tagger) -> None:
+    found = entities(tag, "اجتمع الوفد مع وزارة الخارجية الروسية في موسكو.")
+    assert ("وزارة الخارجية الروسية", "ORG", "وزارة الخارجية الروسية") in found
+    assert ("موسكو", "LOC", "موسكو") in found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("فاز الجونة على فاركو بهدفين في الدوري المصري.", [("الجونة", "ORG", "الجونة"), ("فاركو", "ORG", "فاركو")]),
+        (
+            "تعادل حسنية أكادير مع اتحاد طنجة في مباراة مثيرة.",
+            [("حسنية أكادير", "ORG", "حسنية أكادير"), ("اتحاد طنجة", "ORG", "اتحاد طنجة")],
+        ),
+        (
+            "استقبل التعاون ضيفه الفيحاء في الجولة الخامسة من الدوري.",
+            [("التعاون", "ORG", "التعاون"), ("الفيحاء", "ORG", "الفيحاء")],
+        ),
+        (
+            "فاز الوداد الرياضي على الرجاء في الديربي.",
+            [("الوداد الرياضي", "ORG", "الوداد"), ("الرجاء", "ORG", "الرجاء")],
+        ),
+    ],
+)
+def test_arab_clubs(tag: Tagger, sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [found for found in entities(tag, sentence) if found[1] == "ORG"] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A club named by a common word or a city, without a sports word: the word or the city.
+        "أكد الوزير أهمية التعاون بين البلدين في مجال الطاقة.",
+        "زار الوزير مدينة أبها لافتتاح المستشفى الجديد.",
+        # A club named by an institution: only near or after its full name, even beside a sports word.
+        "انتشر الجيش حول الملعب قبل المباراة.",
+    ],
+)
+def test_a_club_name_elsewhere_is_no_club(tag: Tagger, sentence: str) -> None:
+    assert [found for found in entities(tag, sentence) if found[1] == "ORG"] == []
+
+
+def test_a_club_named_by_an_institution_is_the_club_after_its_full_name(tag: Tagger) -> None:
+    found = entities(tag, "تغلب نادي الشرطة على ضيفه، وتقدم الشرطة إلى المركز الثاني.")
+    assert [(text, canonical) for text, kind, canonical in found if kind == "ORG"] == [
+        ("نادي الشرطة", "الشرطة"),
+        ("الشرطة", "الشرطة"),
+    ]
