@@ -75,9 +75,9 @@ _ADMINISTRATIONS = (
     "الضرائب الجمارك السجون الموانئ الاحوال الارصاد خفر الري الاحصاء الجوازات الهجره الاراضي الطب المرور الاطفاء "
     "الاثار الضمان التقاعد"
 )
-# Heads of a local branch, whose place is part of the name: «مديرية الموارد المائية في حماة», «المؤسسة العامة لمياه
-# الشرب في حماة», «جمعية المصارف في لبنان».
-_BRANCH_HEADS = frozenset({"مديريه", "المديريه", "دائره", "جمعيه", "نقابه", "غرفه", "المؤسسه", "بلديه"})
+# Heads of a local branch, whose place is part of the name: «مديرية الموارد المائية في حماة», «جمعية المصارف في
+# لبنان»; not a general one's («المديرية العامة للنقل البري في بيروت» is where it sits).
+_BRANCH_HEADS = frozenset({"مديريه", "دائره", "جمعيه", "نقابه", "غرفه"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # Definite heads that start an organisation's name before a relation adjective («المصرف التجاري السوري»,
