@@ -887,9 +887,15 @@ class ContextTagger:
         if head in _COMMON_HEADS and not self._named_administration(tokens, first, position, head):
             return None
         # «مجموعة توتال» is the company «توتال»: a group is called by its own name, and so is a club («نادي الشعلة»
-        # is «الشعلة»; eval/README.md), but not a club of a field («نادي دبي للصحافة»).
+        # is «الشعلة»; eval/README.md), but not one whose name alone is a common word or a place («نادي الكهرباء»,
+        # «نادي أربيل», as the gazetteer names them) nor a club of a field («نادي دبي للصحافة»).
         span = tokens.span(0, position, "ORG", 0)
-        if (head == _GROUP and proper) or (head == _CLUB and not any(t.word.startswith("لل") for t in span.tokens)):
+        if (head == _GROUP and proper) or (
+            head == _CLUB
+            and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
+            and self._known_place(tokens, 1) is None
+            and not any(token.word.startswith("لل") for token in span.tokens)
+        ):
             return span._replace(canonical=span.tokens[1])
         return span
 
