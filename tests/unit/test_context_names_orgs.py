@@ -109,6 +109,12 @@ def test_a_national_body_in_a_place_is_not_a_branch(tag: Tagger) -> None:
             "استقبل الطائي ضيفه الفيحاء في الجولة الخامسة من الدوري.",
             [("الطائي", "ORG", "الطائي"), ("الفيحاء", "ORG", "الفيحاء")],
         ),
+        # A club no word but its name needs: the club wherever it stands alone.
+        ("وأكد الزمالك في بيان رسمي تمسكه بحقوقه.", [("الزمالك", "ORG", "الزمالك")]),
+        (
+            "تغلب بيراميدز على المصري البورسعيدي بهدف نظيف.",
+            [("بيراميدز", "ORG", "بيراميدز"), ("المصري البورسعيدي", "ORG", "المصري البورسعيدي")],
+        ),
         # A club named by a word news use every day is named with its head.
         ("فاز نادي التعاون على ضيفه في الدوري.", [("نادي التعاون", "ORG", "نادي التعاون")]),
         (
@@ -133,6 +139,10 @@ def test_arab_clubs(tag: Tagger, sentence: str, expected: list[tuple[str, str, s
 )
 def test_a_club_name_elsewhere_is_no_club(tag: Tagger, sentence: str) -> None:
     assert [found for found in entities(tag, sentence) if found[1] == "ORG"] == []
+
+
+def test_the_district_a_club_is_named_after_is_a_place(tag: Tagger) -> None:
+    assert ("حي الزمالك", "LOC", "حي الزمالك") in entities(tag, "يسكن السفير في حي الزمالك بالقاهرة.")
 
 
 def test_a_club_named_by_a_common_word_keeps_its_head(tag: Tagger) -> None:
