@@ -55,6 +55,11 @@ pytestmark = pytest.mark.unit
             "رفعت مديرية الموارد المائية في حماة حصة الري.",
             ("مديرية الموارد المائية في حماة", "ORG", "مديرية الموارد المائية في حماة"),
         ),
+        # A title's feminine before a definite word is a verbal noun in the name, not a person's title.
+        (
+            "تعقد لجنة المراقبة الخماسية اجتماعها الأسبوع المقبل.",
+            ("لجنة المراقبة الخماسية", "ORG", "لجنة المراقبة الخماسية"),
+        ),
         # A club found by its head is named without it.
         ("تعاقد نادي الشعلة مع مدرب جديد.", ("نادي الشعلة", "ORG", "الشعلة")),
     ],
@@ -157,3 +162,8 @@ def test_a_club_named_by_a_common_word_keeps_its_head(tag: Tagger) -> None:
         ("نادي الشرطة", "نادي الشرطة"),
         ("الشرطة", "نادي الشرطة"),
     ]
+
+
+def test_a_title_after_a_body_still_starts_a_person(tag: Tagger) -> None:
+    found = entities(tag, "هنأ مجلس الأمناء المديرة سلمى حداد على تعيينها.")
+    assert ("سلمى حداد", "PER", "سلمى حداد") in found

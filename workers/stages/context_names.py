@@ -823,7 +823,7 @@ class ContextTagger:
             if (
                 not (national or bare.startswith(("ال", "لل")))
                 or word in self._enders
-                or self._title(bare)
+                or self._title_in_name(tokens, position, bare)
                 or bare in _STANDINGS
                 or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
@@ -898,6 +898,15 @@ class ContextTagger:
         ):
             return span._replace(canonical=span.tokens[1])
         return span
+
+    def _title_in_name(self, tokens: _Window, position: int, bare: str) -> bool:
+        """Whether the definite word ``bare`` at ``tokens[position]`` after a body's head starts a person's mention: a
+        title («مجلس الوزراء الأمير …»), or a title's feminine that no definite word follows («لجنة المراقبة الخماسية»
+        is a committee of monitoring)."""
+        if bare in self._titles:
+            return True
+        following = tokens.get(position + 1)
+        return self._title(bare) and (following is None or following.broken or not following.word.startswith("ال"))
 
     def _named_administration(self, tokens: _Window, first: int, end: int, head: str) -> bool:
         """Whether ``tokens[first:end]`` after a head that is mostly a common noun names a body (``_COMMON_HEADS``)."""
