@@ -167,3 +167,21 @@ def test_a_club_named_by_a_common_word_keeps_its_head(tag: Tagger) -> None:
 def test_a_title_after_a_body_still_starts_a_person(tag: Tagger) -> None:
     found = entities(tag, "هنأ مجلس الأمناء المديرة سلمى حداد على تعيينها.")
     assert ("سلمى حداد", "PER", "سلمى حداد") in found
+
+
+def test_a_company_found_by_its_head_is_found_again_by_its_name(tag: Tagger) -> None:
+    found = entities(tag, "وقعت شركة هيدرال عقداً جديداً، وقالت هيدرال إن العمل سيبدأ قريباً.")
+    assert [(text, canonical) for text, kind, canonical in found if kind == "ORG"] == [
+        ("شركة هيدرال", "شركة هيدرال"),
+        ("هيدرال", "شركة هيدرال"),
+    ]
+    found = entities(tag, "وقعت مجموعة إيني اتفاقاً مع الحكومة، وأكدت إيني أن الإنتاج سيبدأ.")
+    assert [(text, canonical) for text, kind, canonical in found if kind == "ORG"] == [
+        ("مجموعة إيني", "إيني"),
+        ("إيني", "إيني"),
+    ]
+
+
+def test_a_company_named_by_a_common_word_or_a_place_is_not_found_by_that_word(tag: Tagger) -> None:
+    found = entities(tag, "نفذت شركة الفرات للإنشاءات المشروع على ضفاف الفرات.")
+    assert ("الفرات", "ORG", "شركة الفرات للإنشاءات") not in found

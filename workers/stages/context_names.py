@@ -62,6 +62,7 @@ ORGANISATION_HEADS = (
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
 _CLUB = "نادي"
+_COMPANY_HEADS = frozenset({"شركه", _GROUP})
 _AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه"})
 # Heads that are mostly common nouns («دائرة الضوء», «مصلحة الوطن», «مركز المدينة», «إدارة الأزمة», «مكتب الرئيس»):
 # a body only when an administration's field follows them («مصلحة الضرائب», «دائرة الأحوال المدنية»), or when its
@@ -372,8 +373,25 @@ class ContextTagger:
                 people.setdefault((self._bare(span.tokens[0].word), *(token.word for token in span.tokens[1:])), span)
         covered = {token.start for span in found for token in span.tokens}
         found += self._mentions_again(body, people, covered)
+        # A club, and a company or a group named by a rare proper name («شركة سيريتل», «مجموعة إيني»: not «شركة الفرات
+        # …», whose name alone is the river), is found again by its name alone.
         found += self._clubs_again(
-            body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
+            body,
+            [
+                span
+                for span in found
+                if span.kind == "ORG"
+                and (
+                    (head := self._bare(span.tokens[0].word)) == _CLUB
+                    or (
+                        head in _COMPANY_HEADS
+                        and len(span.tokens) > 1
+                        and not span.tokens[1].word.startswith("ال")
+                        and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF  # «شركة أمل» … «أمل»
+                    )
+                )
+            ],
+            covered,
         )
         return self._entities(body, found)
 
