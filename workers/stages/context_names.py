@@ -54,7 +54,7 @@ _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: �
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
-    # Local government and administrations: «بلدية جونية», «أمانة بغداد», «شعبة الذهب», «مصلحة الضرائب».
+    # Local government and administrations: «بلدية صيدا», «أمانة بغداد», «شعبة المواد الغذائية», «مصلحة الضرائب».
     "بلديه امانه شعبه رابطه بورصه مصلحه دائره مكتب مركز اداره دار جهاز"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
@@ -67,7 +67,7 @@ _AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", 
 # Heads that are mostly common nouns («دائرة الضوء», «مصلحة الوطن», «مركز المدينة», «إدارة الأزمة», «مكتب الرئيس»):
 # a body only when an administration's field follows them («مصلحة الضرائب», «دائرة الأحوال المدنية»), or when its
 # name goes on with a field («مركز دمشق للأبحاث»), «و» + a definite word («دائرة الأراضي والمساحة»), a relation
-# adjective that is no nationality («دائرة الترصد الوبائي»: not for «مصلحة» and «إدارة», whose definite noun and
+# adjective that is no nationality («دائرة الرقابة الصحية»: not for «مصلحة» and «إدارة», whose definite noun and
 # adjective are mostly a thing served or managed: «مصلحة الاقتصاد الوطني», «إدارة الملف النووي»), or a proper name
 # that is no known person's («مركز كارتر», not «إدارة ترامب»).
 _COMMON_HEADS = frozenset({"مصلحه", "دائره", "مكتب", "مركز", "اداره", "دار", "جهاز"})
@@ -76,7 +76,7 @@ _ADMINISTRATIONS = (
     "الضرائب الجمارك السجون الموانئ الاحوال الارصاد خفر الري الاحصاء الجوازات الهجره الاراضي الطب المرور الاطفاء "
     "الاثار الضمان التقاعد"
 )
-# Heads of a local branch, whose place is part of the name: «مديرية الموارد المائية في حماة», «جمعية المصارف في
+# Heads of a local branch, whose place is part of the name: «مديرية الخدمات الفنية في طرطوس», «جمعية المصارف في
 # لبنان»; not a general one's («المديرية العامة للنقل البري في بيروت» is where it sits).
 _BRANCH_HEADS = frozenset({"مديريه", "دائره", "جمعيه", "نقابه", "غرفه"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
@@ -790,7 +790,7 @@ class ContextTagger:
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         token = tokens.get(position)
         if token is not None and not token.broken and token.word in self._administrations and token.word[:2] != "ال":
-            position += 1  # «مصلحة خفر السواحل»: an administration's field, its owner follows
+            position += 1  # «إدارة خفر الحدود»: an administration's field, its owner follows
         elif token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
@@ -887,7 +887,7 @@ class ContextTagger:
                 national = nationality = True
             position += 1
         # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص»; so is a local
-        # branch («مديرية الموارد المائية في حماة»).
+        # branch («مديرية الخدمات الفنية في طرطوس»).
         if (
             (
                 # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
