@@ -59,7 +59,7 @@ pytestmark = pytest.mark.unit
             "انتقدت كتلة الوفاء والعدالة النيابية القانون.",
             ("كتلة الوفاء والعدالة", "ORG", "كتلة الوفاء والعدالة"),
         ),
-        ("يبتعد نادي النجمة المتصدر بفارق نقطة.", ("نادي النجمة", "ORG", "نادي النجمة")),
+        ("يبتعد نادي النجمة المتصدر بفارق نقطة.", ("نادي النجمة", "ORG", "النجمة")),
         # Events: a league's rank, a cup named by its country and sport, a championship by its adjective and sport, a
         # festival named by a compound place, which its committee does not hide.
         ("يتصدر الفريق الدوري الإنجليزي الممتاز.", ("الدوري الإنجليزي الممتاز", "MISC", "الدوري الإنجليزي الممتاز")),

@@ -160,16 +160,16 @@ def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
     ("sentence", "expected"),
     [
         # A sports word near the name: the club.
-        ("فاز الهلال على ضيفه بهدفين نظيفين في الدوري.", [("الهلال", "ORG", "نادي الهلال")]),
-        ("تعادل النصر مع منافسه في مباراة مثيرة.", [("النصر", "ORG", "نادي النصر")]),
+        ("فاز الهلال على ضيفه بهدفين نظيفين في الدوري.", [("الهلال", "ORG", "الهلال")]),
+        ("تعادل النصر مع منافسه في مباراة مثيرة.", [("النصر", "ORG", "النصر")]),
         (
             "خسر الزمالك أمام الأهلي في نهائي الكأس.",
-            [("الزمالك", "ORG", "نادي الزمالك"), ("الأهلي", "ORG", "النادي الأهلي")],
+            [("الزمالك", "ORG", "الزمالك"), ("الأهلي", "ORG", "النادي الأهلي")],
         ),
         # A time after the name does not end it; a name without the article may precede any definite word.
-        ("تغلب الشباب الأحد على منافسه في الدوري.", [("الشباب", "ORG", "نادي الشباب")]),
+        ("تغلب الشباب الأحد على منافسه في الدوري.", [("الشباب", "ORG", "الشباب")]),
         ("ويحتل سيتي المركز الرابع في الدوري.", [("سيتي", "ORG", "مانشستر سيتي")]),
-        ("يقود المدرب البرتغالي فريق النصر منذ الصيف.", [("النصر", "ORG", "نادي النصر")]),
+        ("يقود المدرب البرتغالي فريق النصر منذ الصيف.", [("النصر", "ORG", "النصر")]),
     ],
 )
 def test_an_ambiguous_club_name_is_the_club_in_a_sports_context(
@@ -201,12 +201,12 @@ def test_an_ambiguous_club_name_is_a_common_word_elsewhere(tagger: GazetteerTagg
 def test_the_red_crescent_is_no_club(tagger: GazetteerTagger) -> None:
     found = tag(tagger, "أرسل الهلال الأحمر قافلة إلى المدينة قبل مباراة الدوري.")
     assert ("الهلال الأحمر", "ORG", "الهلال الأحمر") in found
-    assert not [entity for entity in found if entity[2] == "نادي الهلال"]
+    assert not [entity for entity in found if entity[2] == "الهلال"]
 
 
 def test_a_city_that_names_a_club_is_the_club_only_in_a_sports_context(tagger: GazetteerTagger) -> None:
     assert tag(tagger, "تغلب برشلونة على ريال مدريد في الدوري.")[:2] == [
-        ("برشلونة", "ORG", "نادي برشلونة"),
+        ("برشلونة", "ORG", "برشلونة"),
         ("ريال مدريد", "ORG", "ريال مدريد"),
     ]
     assert tag(tagger, "وصل الوفد إلى برشلونة أمس لحضور المؤتمر.") == [("برشلونة", "LOC", "برشلونة")]
@@ -218,7 +218,7 @@ def test_a_club_meant_once_is_meant_again_without_a_cue(tagger: GazetteerTagger)
     body = "فاز النصر في الدوري. وبعد أسبوع من الراحة، استعاد النصر توازنه بعد غياب طويل عن الأضواء والعناوين."
     assert [text for text, kind, _ in tag(tagger, body) if kind == "ORG"] == ["النصر", "النصر"]
     # A sports title counts as mentioned before the body.
-    assert tag(tagger, "استعاد النصر توازنه.", title="النصر يفوز في الدوري") == [("النصر", "ORG", "نادي النصر")]
+    assert tag(tagger, "استعاد النصر توازنه.", title="النصر يفوز في الدوري") == [("النصر", "ORG", "النصر")]
 
 
 def test_a_match_report_names_its_clubs_far_from_any_sports_word(tagger: GazetteerTagger) -> None:
@@ -227,7 +227,7 @@ def test_a_match_report_names_its_clubs_far_from_any_sports_word(tagger: Gazette
     found = tag(tagger, report)
     assert ("سيتي", "ORG", "مانشستر سيتي") in found
     # A common word with the article needs a cue near it even there: «دعم الشباب» is the young.
-    assert not [entity for entity in found if entity[2] == "نادي الشباب"]
+    assert not [entity for entity in found if entity[2] == "الشباب"]
     # One sports word, far away, does not make an article about sport.
     politics = "تحدث الوزير عن خطة لمكافحة البطالة قبل المباراة" + far + "وقال إن سيتي بنك يدعم الشباب."
     assert [found for found in tag(tagger, politics) if found[1] == "ORG"] == []

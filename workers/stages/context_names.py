@@ -72,24 +72,43 @@ _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "ل�
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
-    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده"
+    "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
+    # Local government and administrations: «بلدية صيدا», «أمانة بغداد», «شعبة المواد الغذائية», «مصلحة الضرائب».
+    "بلديه امانه شعبه رابطه بورصه مصلحه دائره مكتب مركز اداره دار جهاز"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
-_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده"})
+_CLUB = "نادي"
+_COMPANY_HEADS = frozenset({"شركه", _GROUP})
+_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه"})
+# Heads that are mostly common nouns («دائرة الضوء», «مصلحة الوطن», «مركز المدينة», «إدارة الأزمة», «مكتب الرئيس»):
+# a body only when an administration's field follows them («مصلحة الضرائب», «دائرة الأحوال المدنية»), or when its
+# name goes on with a field («مركز دمشق للأبحاث»), «و» + a definite word («دائرة الأراضي والمساحة»), a relation
+# adjective that is no nationality («دائرة الرقابة الصحية»: not for «مصلحة» and «إدارة», whose definite noun and
+# adjective are mostly a thing served or managed: «مصلحة الاقتصاد الوطني», «إدارة الملف النووي»), or a proper name
+# that is no known person's («مركز كارتر», not «إدارة ترامب»).
+_COMMON_HEADS = frozenset({"مصلحه", "دائره", "مكتب", "مركز", "اداره", "دار", "جهاز"})
+_SERVED_HEADS = frozenset({"مصلحه", "اداره"})
+_ADMINISTRATIONS = (
+    "الضرائب الجمارك السجون الموانئ الاحوال الارصاد خفر الري الاحصاء الجوازات الهجره الاراضي الطب المرور الاطفاء "
+    "الاثار الضمان التقاعد"
+)
+# Heads of a local branch, whose place is part of the name: «مديرية الخدمات الفنية في طرطوس», «جمعية المصارف في
+# لبنان»; not a general one's («المديرية العامة للنقل البري في بيروت» is where it sits).
+_BRANCH_HEADS = frozenset({"مديريه", "دائره", "جمعيه", "نقابه", "غرفه"})
 # Teams and clubs are named by their own name: a nationality after it describes them («نادي السد القطري»).
 _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # Definite heads that start an organisation's name before a relation adjective («المصرف التجاري السوري»,
 # «الاتحاد اللبناني لكرة السلة»).
 _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
-    "المجلس الحزب"
+    "المجلس الحزب البرلمان الكونغرس المرصد"
 )
 # Definite heads that start a body's name with an adjective and its field: «الديوان الوطني للزيت», «المكتب الشريف
 # للفوسفات», «المنسقية العامة للنازحين» (the nisba heads too: «الهيئة الناظمة للاتصالات»).
-_FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه"
+_FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه الجهاز"
 # Adjectives of a field that are no relation adjectives: «للمناطق الاقتصادية الخاصة والمناطق الحرة».
 _FIELD_ADJECTIVES = frozenset({"الخاصه", "العامه", "الحره", "المتجدده", "الصغيره", "المتوسطه"})
 # What a body's place or role is, not its name: «نادي القوة الجوية المتصدر», «الشركة الفائزة بالمناقصة».
@@ -198,7 +217,9 @@ _NAME_LINKS = frozenset({"بن", "ابن", "ابو", "ابي", "عبد", "بنت
 _PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليها", "عليه", "فيها", "فيه", "منها", "منه"})
 # A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
 # A field that points back at what the text speaks of names no body: «الهيئة الناظمة للقطاع».
-_ANAPHORIC_FIELDS = frozenset({"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف"})
+_ANAPHORIC_FIELDS = frozenset(
+    {"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف", "للشركه", "للمشروع", "للمطار"}
+)
 _PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _MARKS = re.compile(f"[{DIACRITICS}{TATWEEL}]")
@@ -335,6 +356,7 @@ class ContextTagger:
         # «علي» is also «على» typed without its dots, «إمام» is «أمام»: no given names for this context.
         self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders
         self._heads = _words(ORGANISATION_HEADS)
+        self._administrations = _words(_ADMINISTRATIONS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
         self._facilities = _words(FACILITY_TRIGGERS)
         self._nisba_heads = _words(_NISBA_HEADS)
@@ -427,8 +449,25 @@ class ContextTagger:
                 people.setdefault((self._bare(span.tokens[0].word), *(token.word for token in span.tokens[1:])), span)
         covered = {token.start for span in found for token in span.tokens}
         found += self._mentions_again(body, people, covered)
+        # A club, and a company or a group named by a rare proper name («شركة سيريتل», «مجموعة إيني»: not «شركة الفرات
+        # …», whose name alone is the river), is found again by its name alone.
         found += self._clubs_again(
-            body, [s for s in found if s.kind == "ORG" and self._bare(s.tokens[0].word) == "نادي"], covered
+            body,
+            [
+                span
+                for span in found
+                if span.kind == "ORG"
+                and (
+                    (head := self._bare(span.tokens[0].word)) == _CLUB
+                    or (
+                        head in _COMPANY_HEADS
+                        and len(span.tokens) > 1
+                        and not span.tokens[1].word.startswith("ال")
+                        and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF  # «شركة أمل» … «أمل»
+                    )
+                )
+            ],
+            covered,
         )
         found += self._places_again(body, [s for s in found if s.kind == "LOC" and s.canonical == s.tokens[1]], covered)
         return self._entities(body, found)
@@ -998,7 +1037,9 @@ class ContextTagger:
             return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         token = tokens.get(position)
-        if token is not None and not token.broken and not self._field(tokens, position):
+        if token is not None and not token.broken and token.word in self._administrations and token.word[:2] != "ال":
+            position += 1  # «إدارة خفر الحدود»: an administration's field, its owner follows
+        elif token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
             if place is None and not word.startswith(("ال", "لل", "و")):
@@ -1031,7 +1072,7 @@ class ContextTagger:
         # mention («مجلس الوزراء الأمير …»). A nationality ends the definite words («وزارة الخارجية الأوكرانية»; only
         # a field may follow: «الاتحاد العراقي لكرة القدم», «الشركة السورية للنفط») and describes, not names, a team
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
-        national = False
+        national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
@@ -1048,7 +1089,7 @@ class ContextTagger:
             if (
                 not (national or bare.startswith(("ال", "لل")))
                 or word in self._enders
-                or self._title(bare)
+                or self._title_in_name(tokens, position, bare)
                 or bare in _STANDINGS
                 or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
@@ -1091,13 +1132,16 @@ class ContextTagger:
             if bare in self._nationalities and not after_field:  # «للنقل البري والبحري»: the field's adjectives
                 if proper or head in _TEAM_HEADS:
                     break
-                national = True
+                national = nationality = True
             position += 1
-        # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص».
+        # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص»; so is a local
+        # branch («مديرية الخدمات الفنية في طرطوس»).
         if (
-            position - first == 1
+            (
+                # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
+                (position - first == 1 and not head.startswith("ال")) or (head in _BRANCH_HEADS and not nationality)
+            )
             and not proper
-            and not head.startswith("ال")  # «اللجنة الدستورية في جنيف»: an adjective, not a function, named it
             and (link := tokens.get(position))
             and link.word == "في"
         ):
@@ -1106,8 +1150,51 @@ class ContextTagger:
                 position = place
         if position == first:
             return None
-        # «مجموعة توتال» is the company «توتال»: a group is called by its own name.
-        return tokens.span(0, position, "ORG", 1 if head == _GROUP and proper else 0)
+        if head in _COMMON_HEADS and not self._named_administration(tokens, first, position, head):
+            return None
+        # «مجموعة توتال» is the company «توتال»: a group is called by its own name, and so is a club («نادي الشعلة»
+        # is «الشعلة»; eval/README.md), but not one whose name alone is a common word or a place («نادي الكهرباء»,
+        # «نادي أربيل», as the gazetteer names them) nor a club of a field («نادي دبي للصحافة»).
+        span = tokens.span(0, position, "ORG", 0)
+        if (head == _GROUP and proper) or (
+            head == _CLUB
+            and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
+            and self._known_place(tokens, 1) is None
+            and not any(token.word.startswith("لل") for token in span.tokens)
+        ):
+            return span._replace(canonical=span.tokens[1])
+        return span
+
+    def _title_in_name(self, tokens: _Window, position: int, bare: str) -> bool:
+        """Whether the definite word ``bare`` at ``tokens[position]`` after a body's head starts a person's mention: a
+        title («مجلس الوزراء الأمير …»), or a title's feminine that no definite word follows («لجنة المراقبة الخماسية»
+        is a committee of monitoring)."""
+        if bare in self._titles:
+            return True
+        following = tokens.get(position + 1)
+        return self._title(bare) and (following is None or following.broken or not following.word.startswith("ال"))
+
+    def _named_administration(self, tokens: _Window, first: int, end: int, head: str) -> bool:
+        """Whether ``tokens[first:end]`` after a head that is mostly a common noun names a body (``_COMMON_HEADS``)."""
+        words = [tokens[position].word for position in range(first, end)]
+        if words[0] in self._administrations:
+            return True
+        name = tokens[first]
+        known = tokens.known.get(tokens.original(name.end - len(self._bare(name.word))))
+        if not words[0].startswith(("ال", "لل", "و")) and known is None:
+            return True  # «مركز كارتر»: a proper name no gazetteer has (not «إدارة ترامب», «مكتب دمشق»)
+        return any(
+            (word.startswith("لل") and word not in _ANAPHORIC_FIELDS)
+            or (position > 0 and word.startswith("وال"))
+            or (
+                position > 0
+                and head not in _SERVED_HEADS
+                and word.startswith("ال")
+                and _nisba(word)
+                and word not in self._nationalities
+            )
+            for position, word in enumerate(words)
+        )
 
     def _event(self, tokens: _Window, head: str) -> _Span | None:
         position = 1
@@ -1526,7 +1613,7 @@ class ContextTagger:
                 after = window.get(len(name))
                 if after is not None and not after.broken and (_nisba(after.word) or after.word in self._nationalities):
                     continue
-                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.tokens[0]))
+                found.append(window.span(0, len(name), "ORG", 0)._replace(canonical=club.canonical))
                 covered.update(t.start for t in found[-1].tokens)
         return found
 

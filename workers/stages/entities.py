@@ -226,14 +226,15 @@ class GazetteerTagger:
         form of the entity or a meant ambiguous one (in the title or earlier in the body); never where it is part
         of another phrase (``_out_of_place``), nor, when it is not a place and also another entity's name, after a
         word for a place («في برشلونة» is the city)."""
-        confirmed: set[str] = set()
+        # An entity is its canonical name and its type: the club «قطر» is not the country «قطر».
+        confirmed: set[tuple[str, EntityType]] = set()
         if title is not None:
             title_cues = self._cues.find(title)
             for hit in self._matcher.find(title):
                 if not hit.payload.is_short and (
                     not hit.payload.cues or _marked(hit, title) or _meant(hit, title_cues, title)
                 ):
-                    confirmed.add(hit.payload.canonical)
+                    confirmed.add((hit.payload.canonical, hit.payload.type))
         cues = self._cues.find(body)
         spans: dict[tuple[int, int], list[TermHit[_Form]]] = {}
         for hit in hits:
@@ -244,17 +245,18 @@ class GazetteerTagger:
                 return False
             if hit.payload.type != "LOC" and len(spans[(hit.start, hit.end)]) > 1 and _after_place_word(hit, body):
                 return False
-            return hit.payload.canonical in confirmed or _marked(hit, body) or _meant(hit, cues, body)
+            entity = (hit.payload.canonical, hit.payload.type)
+            return entity in confirmed or _marked(hit, body) or _meant(hit, cues, body)
 
         kept: list[TermHit[_Form]] = []
         for hit in hits:
             if hit.payload.cues:
                 if meant(hit):
-                    confirmed.add(hit.payload.canonical)
+                    confirmed.add((hit.payload.canonical, hit.payload.type))
                     kept.append(hit)
             elif not any(other.payload.cues and meant(other) for other in spans[(hit.start, hit.end)]):
                 if not hit.payload.is_short:
-                    confirmed.add(hit.payload.canonical)
+                    confirmed.add((hit.payload.canonical, hit.payload.type))
                 kept.append(hit)
         return kept
 
