@@ -27,6 +27,8 @@ pytestmark = pytest.mark.unit
         ("فلاديمير بوتين", "فلاديمير بوتن"),  # a long vowel dropped
         ("فولوديمير زيلينسكي", "فولوديمير زيلنسكي"),
         ("أنقرة", "أنقرا"),  # the final a as ة or ا
+        ("أنطاكيا", "أنتاكيا"),  # t as the older ط or ت
+        ("سان بطرسبورغ", "سان بترسبورغ"),
     ],
 )
 def test_spellings_of_a_name(name: str, variant: str) -> None:
@@ -50,6 +52,20 @@ def test_either_spelling_is_tagged_with_one_canonical(tag: Tagger, sentence: str
     assert canonical in {entity.canonical for entity in found}
 
 
+def test_a_plain_t_that_makes_a_word_is_no_spelling() -> None:
+    # «طلال» (a given name) is not «تلال» (hills), and «منطقة» (a region), a common word, is no foreign name
+    assert normalize("تلال") not in spellings("طلال", frequencies())
+    assert spellings("منطقة", frequencies()) == [normalize("منطقة"), normalize("منطقا")]
+
+
+def test_a_plain_t_spelling_is_tagged_and_hills_are_not(tag: Tagger) -> None:
+    found = tag(
+        NormalizedText.of("وصلت فرق الإغاثة إلى أنتاكيا بعد الهزة، فيما غطت الثلوج تلال المنطقة."),
+        NormalizedText.of(""),
+    )
+    assert {entity.canonical for entity in found} == {"أنطاكيا"}
+
+
 def test_common_words_are_not_generated_as_spellings() -> None:
     # «سورة» (a chapter) and «تركية» (Turkish) are frequent on their own: no spellings of «سوريا», «تركيا».
     assert normalize("سورة") not in spellings("سورية", frequencies())
@@ -70,6 +86,7 @@ def expander() -> SpellingExpander:
         ("سورية", "سوريا"),
         ("سيرجي لافروف", "سيرغي لافروف"),
         ("ترمب", "ترامب"),
+        ("أنتاليا", "أنطاليا"),
     ],
 )
 def test_a_query_is_expanded_with_the_other_spellings(expander: SpellingExpander, query: str, other: str) -> None:

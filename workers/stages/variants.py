@@ -1,7 +1,7 @@
 """Spelling variants of one name, generated as rules for the gazetteer's names.
 
-Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), long vowels written
-or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا («سورية/سوريا»), an initial o as «أو» or «و».
+Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), t as ط or ت
+(«أنطاليا/أنتاليا»), long vowels written or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا («سورية/سوريا»), an initial o as «أو» or «و».
 Letter variants the normalizer unifies anyway (أ/إ/آ/ا، ى/ي، ة/ه) need no rule. A generated word is dropped
 when it is a clearly more frequent word of its own («محمود» does not become «محمد»), and a generated
 form that another entity owns is dropped too: variants never take a name away from the gazetteer.
@@ -42,6 +42,12 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word[1:])
     elif word.startswith("و") and len(word) >= 4:
         found.append("ا" + word)
+    # The older spelling writes a foreign t as the emphatic ط, the newer one as ت («أنطاليا/أنتاليا»,
+    # «أنطونيو/أنتونيو»): an Arabic name has ط of its own («طلال», «مشيط»), so the plain form is kept only when it
+    # is no known word («تلال», hills; «مشيت», I walked), and a common word («منطقة») is no foreign name.
+    foreign = len(word) >= 4 and frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
+    if foreign and "ط" in word and (plain := word.replace("ط", "ت")) not in frequencies:
+        found.append(plain)
     # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»),
     # and never when it is a common word («سورة», a chapter, is no spelling of «سورية», nor «تركية», Turkish, of
     # «تركيا»): a common spelling of a name is listed as an alias instead.
