@@ -1,7 +1,8 @@
 """Spelling variants of one name, generated as rules for the gazetteer's names.
 
 Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), t as ط or ت
-(«أنطاليا/أنتاليا»), long vowels written or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا («سورية/سوريا»), an initial o as «أو» or «و».
+(«أنطاليا/أنتاليا»), long vowels written or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا
+(«سورية/سوريا»), an initial o as «أو» or «و».
 Letter variants the normalizer unifies anyway (أ/إ/آ/ا، ى/ي، ة/ه) need no rule. A generated word is dropped
 when it is a clearly more frequent word of its own («محمود» does not become «محمد»), and a generated
 form that another entity owns is dropped too: variants never take a name away from the gazetteer.
