@@ -24,6 +24,7 @@ MAX_SPELLINGS = 16  # per name
 _LONG_VOWELS = "يو"
 _DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
 COMMON_VARIANT_ZIPF = 4.0  # a generated variant this frequent is a word of its own
+_PATTERN_LETTERS = 5  # the letters of an Arabic pattern word with a long vowel («مسكين», «خليل» after «ال»)
 
 
 def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
@@ -34,9 +35,16 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word.replace("غ", "ج"))
     shorter = []
     if len(word) >= 5:
-        for index in range(1, len(word) - 1):
+        # The i of a final -ia («صربيا», «ماريا») is written by every spelling: without it the name is another
+        # («صربا», a place; «مارا», a name)
+        last = len(word) - 2 if word[-1] in "اه" else len(word) - 1
+        for index in range(1, last):
             if word[index] in _LONG_VOWELS and word[index - 1] not in _LONG_VOWELS + "ا":
                 shorter.append(word[:index] + word[index + 1 :])
+        # A word of an Arabic pattern's size (a root and a long vowel: «الخليل», «الموصل», «مسكين») without its
+        # long vowel is another word when the lexicon knows it («الخلل», a defect; «المصل», a serum; «مسكن»)
+        if len(word.removeprefix("ال")) <= _PATTERN_LETTERS:
+            shorter = [v for v in shorter if frequencies.get(v, 0.0) < KNOWN_WORD_ZIPF]
     if len(word) >= 4 and word[-1] in "ها":
         found.append(word[:-1] + ("ا" if word[-1] == "ه" else "ه"))
     if word.startswith("او") and len(word) >= 4:
