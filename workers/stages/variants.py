@@ -1,7 +1,8 @@
 """Spelling variants of one name, generated as rules for the gazetteer's names.
 
-Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), long vowels written
-or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا («سورية/سوريا»), an initial o as «أو» or «و».
+Arabic transliterates a foreign name in more than one way: g as ج or غ («سيرغي/سيرجي»), t as ط or ت
+(«أنطاليا/أنتاليا»), long vowels written or dropped («بوتين/بوتن», «زيلينسكي/زيلنسكي»), the final a as ة or ا
+(«سورية/سوريا»), an initial o as «أو» or «و».
 Letter variants the normalizer unifies anyway (أ/إ/آ/ا، ى/ي، ة/ه) need no rule. A generated word is dropped
 when it is a clearly more frequent word of its own («محمود» does not become «محمد»), and a generated
 form that another entity owns is dropped too: variants never take a name away from the gazetteer.
@@ -23,6 +24,7 @@ MAX_SPELLINGS = 16  # per name
 _LONG_VOWELS = "يو"
 _DISTINCT_WORD_MARGIN = 0.5  # a variant this much more frequent than the original is another word
 COMMON_VARIANT_ZIPF = 4.0  # a generated variant this frequent is a word of its own
+_PATTERN_LETTERS = 5  # the letters of an Arabic pattern word with a long vowel («مسكين», «خليل» after «ال»)
 
 
 def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
@@ -33,15 +35,28 @@ def _word_spellings(word: str, frequencies: dict[str, float]) -> list[str]:
         found.append(word.replace("غ", "ج"))
     shorter = []
     if len(word) >= 5:
-        for index in range(1, len(word) - 1):
+        # The i of a final -ia («صربيا», «ماريا») is written by every spelling: without it the name is another
+        # («صربا», a place; «مارا», a name)
+        last = len(word) - 2 if word[-1] in "اه" else len(word) - 1
+        for index in range(1, last):
             if word[index] in _LONG_VOWELS and word[index - 1] not in _LONG_VOWELS + "ا":
                 shorter.append(word[:index] + word[index + 1 :])
+        # A word of an Arabic pattern's size (a root and a long vowel: «الخليل», «الموصل», «مسكين») without its
+        # long vowel is another word when the lexicon knows it («الخلل», a defect; «المصل», a serum; «مسكن»)
+        if len(word.removeprefix("ال")) <= _PATTERN_LETTERS:
+            shorter = [v for v in shorter if frequencies.get(v, 0.0) < KNOWN_WORD_ZIPF]
     if len(word) >= 4 and word[-1] in "ها":
         found.append(word[:-1] + ("ا" if word[-1] == "ه" else "ه"))
     if word.startswith("او") and len(word) >= 4:
         found.append(word[1:])
     elif word.startswith("و") and len(word) >= 4:
         found.append("ا" + word)
+    # The older spelling writes a foreign t as the emphatic ط, the newer one as ت («أنطاليا/أنتاليا»,
+    # «أنطونيو/أنتونيو»): an Arabic name has ط of its own («طلال», «مشيط»), so the plain form is kept only when it
+    # is no known word («تلال», hills; «مشيت», I walked), and a common word («منطقة») is no foreign name.
+    foreign = len(word) >= 4 and frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
+    if foreign and "ط" in word and (plain := word.replace("ط", "ت")) not in frequencies:
+        found.append(plain)
     # A variant that is a known word is kept only for a known word that is not clearly rarer («زوارة» is not «زارة»),
     # and never when it is a common word («سورة», a chapter, is no spelling of «سورية», nor «تركية», Turkish, of
     # «تركيا»): a common spelling of a name is listed as an alias instead.
