@@ -142,10 +142,10 @@ _DEFINITE_HEADS = {
 }
 # What makes «العام» «the year»: «العام الماضي», «العام نفسه».
 _TIMES = frozenset({"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم", "نفسه"})
-# Definite adjectives that are no relation adjectives and may follow one in a body's name («الإمارات العربية
-# المتحدة», «الجيش السوري الحر»); other definite words after a relation adjective are not the name's («البرلمان
-# الدنماركي الخطة …»: a definite noun owns no word, so once an adjective came the name's nouns are over).
-_PLAIN_ADJECTIVES = frozenset({"المتحده", "المتحد", "الحر", "المشترك", "المشتركه"})
+# Definite adjectives of no regular shape that may follow a definite word in a body's name («الجيش السوري الحر»,
+# «الصليب الأحمر»); other definite nouns after a definite word are not the name's («البرلمان الدنماركي الخطة …»,
+# «دعت وزارة البيئة المواطنين …»: a definite noun owns no word, so after one only its adjectives follow).
+_PLAIN_ADJECTIVES = frozenset({"الحر", "الاحمر", "الاخضر", "الابيض"})
 # Unions named by «العام» and a nationality or a field: «الاتحاد العام التونسي للشغل» («العام» is also «the year»).
 _GENERAL_HEADS = frozenset({"الاتحاد"})
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
@@ -1134,7 +1134,7 @@ class ContextTagger:
         national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
-        adjectival = False  # after a relation adjective only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
+        adjectival = False  # after a definite word only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
@@ -1150,7 +1150,6 @@ class ContextTagger:
                 not (national or bare.startswith(("ال", "لل")))
                 or (word in self._enders and not self._general_adjective(tokens, position))
                 or self._title_in_name(tokens, position, bare)
-                or self._object_after_name(tokens, position, first)
                 or bare in _STANDINGS
                 or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
@@ -1175,7 +1174,7 @@ class ContextTagger:
                 or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES or bare != word or _participle(bare)))
             )
             construct = False
-            adjectival = bare == word and word.startswith("ال") and _nisba(word)
+            adjectival = bare == word and word.startswith("ال")
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
             if bare.startswith("لل") and (
@@ -1231,13 +1230,15 @@ class ContextTagger:
             return span._replace(canonical=span.tokens[1])
         return span
 
-    @staticmethod
-    def _adjective(word: str) -> bool:
-        """Whether a definite word may be an adjective after a relation adjective in a body's name."""
+    def _adjective(self, word: str) -> bool:
+        """Whether a definite word may be an adjective after a definite word in a body's name: a relation adjective
+        (a feminine one whose masculine the lexicon knows: «الميزانية» is a noun), a participle, another adjective."""
+        stem = word[2:].removesuffix("ه")
         return (
             word.startswith("لل")
-            or _nisba(word)
+            or (_nisba(word) and (not word.endswith("يه") or word[:-1] in self._frequencies))
             or _participle(word)
+            or (stem.startswith("م") and 4 <= len(stem) <= 5 and not word.endswith("ين"))  # «المحترفة», «المتحدة»
             or word == "العام"  # «صندوق الاحتياطي العام» («العام الماضي» ends the name before)
             or word in _PLAIN_ADJECTIVES
             or word in _PLACE_ADJECTIVES
@@ -1267,19 +1268,6 @@ class ContextTagger:
             tokens[position].word == "العام"
             and tokens[position - 1].word.startswith("ال")
             and (following is None or following.broken or not (following.word in _TIMES or _year(following.word)))
-        )
-
-    @staticmethod
-    def _object_after_name(tokens: _Window, position: int, first: int) -> bool:
-        """Whether a definite plural after a body's definite word is a verb's object: «دعت وزارة البيئة المواطنين …» (a
-        definite noun takes no owner; a plural of people names a body right after its head: «نقابة المهندسين»)."""
-        word = tokens[position].word
-        return (
-            position > first
-            and word.startswith("ال")
-            and word.endswith("ين")
-            and not word.endswith("يين")
-            and tokens[position - 1].word.startswith("ال")
         )
 
     def _construct(self, tokens: _Window, position: int) -> bool:
@@ -1926,7 +1914,7 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
                 entity.start <= g.start
                 and g.end <= entity.end
                 and len(entity.canonical) > g.end - g.start
-                # «منظمة اليونسكو», «نادي السد»: the known body itself; but «هيئة الدفاع المدني والإسعاف» names two fields
+                # «منظمة اليونسكو», «نادي السد»: the known body itself; «هيئة الدفاع المدني والإسعاف» names two fields
                 and not (entity.type == "ORG" == g.type and not entity.text[g.end - entity.start :].startswith(" و"))
                 for g in inside
             )
