@@ -215,6 +215,8 @@ def _bodies(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
         ("استقبلت الجامعة المستنصرية الطلاب الجدد.", "الجامعة المستنصرية"),
         # A known body inside a name of two coordinated fields is part of that name.
         ("قالت مديرية الدفاع المدني والإنقاذ إن الحريق أخمد.", "مديرية الدفاع المدني والإنقاذ"),
+        # «الإدارة العامة» and a field; «لشؤون», a field the lexicon has as a word of its own.
+        ("أصدرت الإدارة العامة لشؤون الجنسية تعليمات جديدة.", "الإدارة العامة لشؤون الجنسية"),
         # A field and the active participle that describes it.
         ("أعلنت المؤسسة العامة للمياه الصالحة للشرب خطة.", "المؤسسة العامة للمياه الصالحة للشرب"),
     ],

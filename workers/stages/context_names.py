@@ -1038,8 +1038,14 @@ class ContextTagger:
             and owner is not None
             and not owner.broken
             and owner.word.startswith(("ال", "و"))
-            and token.word not in self._name_words
-            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+            and (
+                token.word == "لشؤون"  # a field so frequent that the lexicon and known names have it as a word
+                or (
+                    token.word not in self._name_words
+                    and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0)
+                    >= _CLITIC_GAIN
+                )
+            )
         )
 
     def _owned(self, tokens: _Window, position: int) -> bool:
