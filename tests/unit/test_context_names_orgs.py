@@ -237,6 +237,7 @@ def test_bodies_named_by_their_construct_and_adjectives(tag: Tagger, sentence: s
         "اجتمعت اللجنة الحكومية أمس لبحث الأسعار.",  # whose committee, not which
         "قال الجيش النظامي إنه تقدم في الريف.",  # an army by no nationality
         "حررت شرطة المرور مخالفات كثيرة.",  # police by their function
+        "حاصرت قوات النظام المدينة.",  # a head that is a common noun, before a definite word
         "عقد الاتحاد العام المقبل مؤتمره.",  # «العام» is the year
     ],
 )

@@ -157,6 +157,8 @@ def test_an_adjective_spelled_like_a_place_found_so_is_no_place(tag: Tagger) -> 
         ("صادق المجلس على قانون العفو العام بالإجماع.", ("قانون العفو العام", "MISC", "قانون العفو العام")),
         ("ارتفع سعر مزيج برنت في التداولات المبكرة.", ("مزيج برنت", "MISC", "خام برنت")),
         ("تراجع خام غرب تكساس الوسيط دولاراً.", ("خام غرب تكساس الوسيط", "MISC", "خام غرب تكساس الوسيط")),
+        # A league by a nationality whose country's name begins with the article's letters («ألمانيا»).
+        ("تصدر الفريق الدوري الألماني بفارق نقطتين.", ("الدوري الألماني", "MISC", "الدوري الألماني")),
     ],
 )
 def test_laws_by_their_adjective_and_the_oil_benchmarks(

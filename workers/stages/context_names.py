@@ -1282,6 +1282,7 @@ class ContextTagger:
         noun, owner = tokens[position], tokens.get(position + 1)
         return (
             position == 1
+            and not noun.word.startswith(("ال", "لل"))
             and (_verbal_noun(noun.word) or _care_noun(noun.word) or _mufaala(noun.word))
             and noun.word not in self._triggers
             and owner is not None
@@ -1796,13 +1797,14 @@ def _nationalities(places: Iterable[str]) -> frozenset[str]:
     «البرازيل» → «البرازيلي»; «آسيا» → «الآسيوي»; «السعودية» → «السعودي»."""
     found: set[str] = set()
     for place in places:
-        base = place.removeprefix("ال")
-        stems = {base}
-        if base.endswith(("يا", "يه")):
-            stems.add(base[:-2])
-        if base.endswith("ا"):
-            stems.update((base[:-1], f"{base[:-1]}و"))
-        found.update(f"ال{stem}{ending}" for stem in stems if len(stem) >= 2 for ending in ("ي", "يه"))
+        # «ألمانيا» → «الألماني»: a name may begin with the article's letters, so it is read with and without them.
+        for base in {place.removeprefix("ال"), place}:
+            stems = {base}
+            if base.endswith(("يا", "يه")):
+                stems.add(base[:-2])
+            if base.endswith("ا"):
+                stems.update((base[:-1], f"{base[:-1]}و"))
+            found.update(f"ال{stem}{ending}" for stem in stems if len(stem) >= 2 for ending in ("ي", "يه"))
     return frozenset(found)
 
 
