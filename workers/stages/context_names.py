@@ -142,9 +142,8 @@ _DEFINITE_HEADS = {
 }
 # What makes «العام» «the year»: «العام الماضي», «العام نفسه».
 _TIMES = frozenset({"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم", "نفسه"})
-# Definite adjectives of no regular shape that may follow a definite word in a body's name («الجيش السوري الحر»,
-# «الصليب الأحمر»); other definite nouns after a definite word are not the name's («البرلمان الدنماركي الخطة …»,
-# «دعت وزارة البيئة المواطنين …»: a definite noun owns no word, so after one only its adjectives follow).
+# Definite adjectives of no regular shape that may follow a relation adjective in a body's name («الجيش السوري الحر»,
+# «الصليب الأحمر»); other definite nouns after one are not the name's («البرلمان الدنماركي الخطة …»).
 _PLAIN_ADJECTIVES = frozenset({"الحر", "الاحمر", "الاخضر", "الابيض"})
 # Unions named by «العام» and a nationality or a field: «الاتحاد العام التونسي للشغل» («العام» is also «the year»).
 _GENERAL_HEADS = frozenset({"الاتحاد"})
@@ -1090,6 +1089,7 @@ class ContextTagger:
         if (event := tokens.get(1)) is not None and self._bare(event.word) in self._events:
             return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
+        construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
         token = tokens.get(position)
         if (
             token is not None
@@ -1104,6 +1104,7 @@ class ContextTagger:
             position += 1  # «إدارة خفر الحدود»: an administration's field, its owner follows
         elif token is not None and not token.broken and self._construct(tokens, position):
             position += 1  # «هيئة تنشيط السياحة»: a verbal noun and its definite object name the body
+            construct = True
         elif token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
@@ -1139,8 +1140,8 @@ class ContextTagger:
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
         national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
-        construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
-        adjectival = False  # after a definite word only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
+        adjectival = False  # only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
+        definite = False  # the word before was a definite one
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
@@ -1160,6 +1161,8 @@ class ContextTagger:
                 or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
                 or (adjectival and not after_field and word.startswith("ال") and not self._adjective(word))
+                # A definite plural of people after a definite word is the verb's object: «دعت وزارة البيئة المواطنين».
+                or (definite and word.startswith("ال") and word.endswith("ين") and not word.endswith("يين"))
                 # After a proper name only its relation adjectives and field: «قيادة شرطة البصرة القبض على …».
                 or (
                     proper
@@ -1180,7 +1183,10 @@ class ContextTagger:
                 or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES or bare != word or _participle(bare)))
             )
             construct = False
-            adjectival = bare == word and word.startswith("ال")
+            definite = bare == word and word.startswith("ال")
+            # After a relation adjective, or a construct's owner, the name's nouns are over («البرلمان الدنماركي الخطة»,
+            # «جمعية رعاية الأيتام الهدايا»); a definite noun may take one more («جامعة الروح القدس»).
+            adjectival = definite and (_nisba(word) or after_field)
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
             if bare.startswith("لل") and (
@@ -1238,11 +1244,19 @@ class ContextTagger:
 
     def _adjective(self, word: str) -> bool:
         """Whether a definite word may be an adjective after a definite word in a body's name: a relation adjective
-        (a feminine one whose masculine the lexicon knows: «الميزانية» is a noun), a participle, another adjective."""
+        (a feminine one whose masculine the lexicon knows, or a rare one: «الميزانية» is a noun), a participle, another
+        adjective."""
         stem = word[2:].removesuffix("ه")
         return (
             word.startswith("لل")
-            or (_nisba(word) and (not word.endswith("يه") or word[:-1] in self._frequencies))
+            or (
+                _nisba(word)
+                and (
+                    not word.endswith("يه")
+                    or word[:-1] in self._frequencies
+                    or self._frequencies.get(word, 0.0) < RARE_ZIPF  # «التموينية»; not «الميزانية»
+                )
+            )
             or _participle(word)
             or (stem.startswith("م") and 4 <= len(stem) <= 5 and not word.endswith("ين"))  # «المحترفة», «المتحدة»
             or word == "العام"  # «صندوق الاحتياطي العام» («العام الماضي» ends the name before)
