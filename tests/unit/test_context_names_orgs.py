@@ -257,3 +257,11 @@ def test_civil_defence_is_a_body_and_a_gulf_club_is_found_by_its_name_in_a_match
     ]
     # Without a sports word the Gulf is no club.
     assert _bodies(tag, "وصلت الأمطار إلى دول الخليج أمس.") == []
+
+
+def test_an_organisation_named_by_a_foreign_name_is_called_by_it(tag: Tagger) -> None:
+    assert _bodies(tag, "بالشراكة مع منظمة أوكسفام الدولية، وزعت المساعدات.") == [("منظمة أوكسفام", "أوكسفام")]
+    # An organisation named by Arabic words keeps its head and «الدولية».
+    assert _bodies(tag, "وقالت منظمة الإغاثة الدولية إن القوافل وصلت.") == [
+        ("منظمة الإغاثة الدولية", "منظمة الإغاثة الدولية")
+    ]

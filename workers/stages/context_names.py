@@ -82,6 +82,8 @@ ORGANISATION_HEADS = (
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
+_ORGANISATION = "منظمه"
+_INTERNATIONAL = frozenset({"الدولي", "الدوليه"})
 _CLUB = "نادي"
 _COMPANY_HEADS = frozenset({"شركه", _GROUP})
 _AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه", "شرطه"})
@@ -1090,6 +1092,7 @@ class ContextTagger:
             return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
         construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
+        foreign = False  # the proper name is a rare word, not a known place
         token = tokens.get(position)
         if (
             token is not None
@@ -1128,7 +1131,7 @@ class ContextTagger:
                         and _nisba(f"ال{described.word}")
                     ):
                         return None  # «شركة ملاحة إقليمية»: an indefinite noun and its adjective describe, not name
-                    position, proper = position + 1, True
+                    position, proper, foreign = position + 1, True, True
                     # A transliterated name takes more words that are not common: «شركة ستروي ترانس غاز».
                     while position - first < MAX_NAME_WORDS and self._foreign_word(tokens, position):
                         position += 1
@@ -1158,6 +1161,8 @@ class ContextTagger:
                 or (word in self._enders and not self._general_adjective(tokens, position))
                 or self._title_in_name(tokens, position, bare)
                 or bare in _STANDINGS
+                # An organisation named by a foreign name is called by it («منظمة أوكسفام الدولية» is «أوكسفام»).
+                or (foreign and head == _ORGANISATION and bare in _INTERNATIONAL)
                 or (position > first and bare in _OWNERSHIPS)
                 or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
                 or (adjectival and not after_field and word.startswith("ال") and not self._adjective(word))
@@ -1233,11 +1238,15 @@ class ContextTagger:
         span = tokens.span(0, position, "ORG", 0)
         if head.startswith("ال") and len(span.tokens) == 2 and span.tokens[1].word in _ANAPHORIC_ADJECTIVES:
             return None  # «المصرف المركزي», «المنظمة الدولية»: a body named earlier or elsewhere, by its kind
-        if (head == _GROUP and proper) or (
-            head == _CLUB
-            and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
-            and self._known_place(tokens, 1) is None
-            and not any(token.word.startswith("لل") for token in span.tokens)
+        if (
+            (head == _GROUP and proper)
+            or (head == _ORGANISATION and foreign)
+            or (
+                head == _CLUB
+                and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
+                and self._known_place(tokens, 1) is None
+                and not any(token.word.startswith("لل") for token in span.tokens)
+            )
         ):
             return span._replace(canonical=span.tokens[1])
         return span
