@@ -108,7 +108,7 @@ _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # «الاتحاد اللبناني لكرة السلة»).
 _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
-    "المجلس الحزب البرلمان الكونغرس المرصد الجامعه"
+    "المجلس الحزب البرلمان الكونغرس المرصد الجامعه المعهد"
 )
 # Definite heads that name a body with a nationality only: «الجيش النيجيري», «الشرطة الأردنية» (not «الجيش النظامي»).
 _NATIONAL_HEADS = frozenset({"الجيش", "الشرطه"})
@@ -123,8 +123,10 @@ _STANDINGS = frozenset(
 )
 # Who owns a body named by a proper name, which its name leaves out: «مصرف الرافدين الحكومي».
 _OWNERSHIPS = frozenset({"الحكومي", "الحكوميه", "الرسمي", "الرسميه"})
-# The kind of a body after its name, which names leave out: «كتلة التنمية والتحرير النيابية».
+# The kind of a bloc after its name, which names leave out: «كتلة التنمية والتحرير النيابية» (a committee keeps it:
+# «لجنة المالية النيابية» is the chamber's, not a ministry's).
 _BODY_KINDS = frozenset({"النيابيه", "البرلمانيه", "النيابي", "البرلماني"})
+_BLOC = "كتله"
 # A definite head with one of these alone is the text's other name for a body it names («المصرف المركزي» for the
 # country's central bank, «المنظمة الدولية» for the United Nations), no name of its own.
 _ANAPHORIC_ADJECTIVES = frozenset({"المركزي", "المركزيه", "الدولي", "الدوليه"})
@@ -1144,6 +1146,7 @@ class ContextTagger:
         national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
         adjectival = False  # only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
+        coordinated = False  # the word before was a definite one, or «و» + one
         definite = False  # the word before was a definite one
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
@@ -1151,7 +1154,11 @@ class ContextTagger:
             if (
                 not national
                 and not bare.startswith(("ال", "لل"))
-                and (self._field(tokens, position) or (construct and self._owned(tokens, position)))
+                and (
+                    self._field(tokens, position)
+                    # «وزارة النقل والاتصالات وتقنية المعلومات»: a construct joined to the definite words
+                    or ((construct or coordinated) and self._owned(tokens, position))
+                )
             ):
                 construct, after_field = True, False  # «لصياغة وصناعة الذهب»: a construct, up to its definite owner
                 position += 1
@@ -1164,7 +1171,8 @@ class ContextTagger:
                 # An organisation named by a foreign name is called by it («منظمة أوكسفام الدولية» is «أوكسفام»).
                 or (foreign and head == _ORGANISATION and bare in _INTERNATIONAL)
                 or (position > first and bare in _OWNERSHIPS)
-                or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
+                # «كتلة التنمية والتحرير النيابية»: a bloc's kind; a committee's tells the chamber's from others
+                or (bare in _BODY_KINDS and position - first >= 2 and head == _BLOC)
                 or (adjectival and not after_field and word.startswith("ال") and not self._adjective(word))
                 # A definite plural of people after a definite word is the verb's object: «دعت وزارة البيئة المواطنين».
                 or (definite and word.startswith("ال") and word.endswith("ين") and not word.endswith("يين"))
@@ -1189,6 +1197,7 @@ class ContextTagger:
             )
             construct = False
             definite = bare == word and word.startswith("ال")
+            coordinated = bare.startswith("ال")
             # After a relation adjective, or a construct's owner, the name's nouns are over («البرلمان الدنماركي الخطة»,
             # «جمعية رعاية الأيتام الهدايا»); a definite noun may take one more («جامعة الروح القدس»).
             adjectival = definite and (_nisba(word) or after_field)
@@ -1267,7 +1276,8 @@ class ContextTagger:
                 )
             )
             or _participle(word)
-            or (stem.startswith("م") and 4 <= len(stem) <= 5 and not word.endswith("ين"))  # «المحترفة», «المتحدة»
+            # مفتعل, the participle of «المحترفة», «المستقلة», «المتحدة»; not a noun of place («المشروع»)
+            or (stem.startswith("م") and ((len(stem) == 5 and stem[2] == "ت") or (len(stem) == 4 and stem[1] == "ت")))
             or word == "العام"  # «صندوق الاحتياطي العام» («العام الماضي» ends the name before)
             or word in _PLAIN_ADJECTIVES
             or word in _PLACE_ADJECTIVES
