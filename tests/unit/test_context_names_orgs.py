@@ -185,3 +185,87 @@ def test_a_company_found_by_its_head_is_found_again_by_its_name(tag: Tagger) -> 
 def test_a_company_named_by_a_common_word_or_a_place_is_not_found_by_that_word(tag: Tagger) -> None:
     found = entities(tag, "نفذت شركة الفرات للإنشاءات المشروع على ضفاف الفرات.")
     assert ("الفرات", "ORG", "شركة الفرات للإنشاءات") not in found
+
+
+def _bodies(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
+    return [(text, canonical) for text, kind, canonical in entities(tag, sentence) if kind == "ORG"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A verbal noun and its definite object name a body after an indefinite head.
+        ("أطلقت هيئة تشجيع الاستثمار حملة جديدة.", "هيئة تشجيع الاستثمار"),
+        ("وزعت جمعية رعاية الأيتام الهدايا على الأطفال.", "جمعية رعاية الأيتام"),
+        ("أحالت هيئة مكافحة الفساد الملف إلى القضاء.", "هيئة مكافحة الفساد"),
+        # «العام» after a body's definite word is its adjective, not «the year».
+        ("أوقفت مديرية الأمن العام مهرباً على الحدود.", "مديرية الأمن العام"),
+        ("أعلن الاتحاد العام الجزائري للعمال إضراباً شاملاً.", "الاتحاد العام الجزائري للعمال"),
+        # After a relation adjective a definite noun is no part of the name; a purpose is no field.
+        ("ناقش البرلمان النرويجي الميزانية الجديدة.", "البرلمان النرويجي"),
+        ("دعا المصرف المركزي الليبي لتوحيد سعر الصرف.", "المصرف المركزي الليبي"),
+        # A definite plural after a body's definite word is the verb's object.
+        ("حذرت وزارة الصحة المسافرين من السفر.", "وزارة الصحة"),
+        ("طالبت نقابة المحامين بالإفراج عنه.", "نقابة المحامين"),
+        # A court's «لل…» word is what it was asked for.
+        ("لجأ المحامون إلى المحكمة الإدارية العليا للطعن في القرار.", "المحكمة الإدارية العليا"),
+        # Armies and police forces by their nationality or place; a university by its adjective.
+        ("قالت الشرطة الأردنية إنها أوقفت المشتبه به.", "الشرطة الأردنية"),
+        ("أعلنت شرطة دبي ضبط شحنة مخدرات.", "شرطة دبي"),
+        ("استقبلت الجامعة المستنصرية الطلاب الجدد.", "الجامعة المستنصرية"),
+        # A known body inside a name of two coordinated fields is part of that name.
+        ("قالت مديرية الدفاع المدني والإنقاذ إن الحريق أخمد.", "مديرية الدفاع المدني والإنقاذ"),
+        # «الإدارة العامة» and a field; «لشؤون», a field the lexicon has as a word of its own.
+        ("أصدرت الإدارة العامة لشؤون الجنسية تعليمات جديدة.", "الإدارة العامة لشؤون الجنسية"),
+        # A construct joined to the definite words by «و»; a committee of the chamber; an institute by its adjective.
+        ("أطلقت وزارة الاتصالات وتقنية المعلومات منصة جديدة.", "وزارة الاتصالات وتقنية المعلومات"),
+        ("ناقشت لجنة الخدمات والإعمار النيابية المشروع.", "لجنة الخدمات والإعمار النيابية"),
+        ("نشر المعهد الفرنسي للشرق الأدنى دراسة.", "المعهد الفرنسي للشرق الأدنى"),
+        # A field and the active participle that describes it.
+        ("أعلنت المؤسسة العامة للمياه الصالحة للشرب خطة.", "المؤسسة العامة للمياه الصالحة للشرب"),
+    ],
+)
+def test_bodies_named_by_their_construct_and_adjectives(tag: Tagger, sentence: str, expected: str) -> None:
+    assert expected in [text for text, _ in _bodies(tag, sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "قال إن المصرف المركزي يملك احتياطياً كافياً.",  # the country's central bank, named by its kind
+        "وقال الأمين العام للمنظمة الدولية إن الهدنة صامدة.",  # the United Nations, named by its kind
+        "سجلت الأسواق حركة أسرع هذا الأسبوع.",  # an elative describes the noun
+        "أعلنت الوزارة إنشاء مركز لتدريب المعلمين.",  # an indefinite centre and what it is for
+        "شكلت الحكومة لجنة تحقيق في الحادث.",  # a verbal noun with no definite object
+        "وقال رئيس مجلس إدارة الشركة إن الأرباح زادت.",  # a board, no body's name
+        "اجتمعت اللجنة الحكومية أمس لبحث الأسعار.",  # whose committee, not which
+        "قال الجيش النظامي إنه تقدم في الريف.",  # an army by no nationality
+        "حررت شرطة المرور مخالفات كثيرة.",  # police by their function
+        "حاصرت قوات النظام المدينة.",  # a head that is a common noun, before a definite word
+        "عقد الاتحاد العام المقبل مؤتمره.",  # «العام» is the year
+    ],
+)
+def test_no_body_where_the_words_name_none(tag: Tagger, sentence: str) -> None:
+    assert _bodies(tag, sentence) == []
+
+
+def test_the_year_after_a_body_is_no_part_of_its_name(tag: Tagger) -> None:
+    assert _bodies(tag, "أعلنت وزارة الصحة العام الماضي خطة للطوارئ.") == [("وزارة الصحة", "وزارة الصحة")]
+
+
+def test_civil_defence_is_a_body_and_a_gulf_club_is_found_by_its_name_in_a_match_report(tag: Tagger) -> None:
+    assert _bodies(tag, "انتشلت فرق الدفاع المدني ثلاثة مصابين.") == [("الدفاع المدني", "الدفاع المدني")]
+    assert _bodies(tag, "فاز نادي الخليج على ضيفه، وتقدم الخليج إلى المركز الرابع في الدوري.") == [
+        ("نادي الخليج", "نادي الخليج"),
+        ("الخليج", "نادي الخليج"),
+    ]
+    # Without a sports word the Gulf is no club.
+    assert _bodies(tag, "وصلت الأمطار إلى دول الخليج أمس.") == []
+
+
+def test_an_organisation_named_by_a_foreign_name_is_called_by_it(tag: Tagger) -> None:
+    assert _bodies(tag, "بالشراكة مع منظمة أوكسفام الدولية، وزعت المساعدات.") == [("منظمة أوكسفام", "أوكسفام")]
+    # An organisation named by Arabic words keeps its head and «الدولية».
+    assert _bodies(tag, "وقالت منظمة الإغاثة الدولية إن القوافل وصلت.") == [
+        ("منظمة الإغاثة الدولية", "منظمة الإغاثة الدولية")
+    ]

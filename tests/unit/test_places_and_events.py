@@ -148,3 +148,25 @@ def test_an_adjective_spelled_like_a_place_found_so_is_no_place(tag: Tagger) -> 
     # «الجبلية» names a village after «قرية»; after a definite noun it is the adjective «mountainous».
     found = entities(tag, "وصلت المساعدات إلى قرية الجبلية أمس. وقال إن الطريق إلى المنطقة الجبلية وعرة.")
     assert [e for e in found if e[1] == "LOC"] == [("قرية الجبلية", "LOC", "الجبلية")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A law named by its adjective «العام»; the oil price benchmarks.
+        ("صادق المجلس على قانون العفو العام بالإجماع.", ("قانون العفو العام", "MISC", "قانون العفو العام")),
+        ("ارتفع سعر مزيج برنت في التداولات المبكرة.", ("مزيج برنت", "MISC", "خام برنت")),
+        ("تراجع خام غرب تكساس الوسيط دولاراً.", ("خام غرب تكساس الوسيط", "MISC", "خام غرب تكساس الوسيط")),
+        # A league by a nationality whose country's name begins with the article's letters («ألمانيا»).
+        ("تصدر الفريق الدوري الألماني بفارق نقطتين.", ("الدوري الألماني", "MISC", "الدوري الألماني")),
+    ],
+)
+def test_laws_by_their_adjective_and_the_oil_benchmarks(
+    tag: Tagger, sentence: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in entities(tag, sentence)
+
+
+def test_the_year_after_a_law_is_no_part_of_its_name(tag: Tagger) -> None:
+    found = entities(tag, "أقر البرلمان قانون الموازنة العام الماضي بعد نقاش طويل.")
+    assert [e for e in found if e[1] == "MISC"] == [("قانون الموازنة", "MISC", "قانون الموازنة")]

@@ -74,15 +74,19 @@ ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
     # Local government and administrations: «بلدية صيدا», «أمانة بغداد», «شعبة المواد الغذائية», «مصلحة الضرائب».
-    "بلديه امانه شعبه رابطه بورصه مصلحه دائره مكتب مركز اداره دار جهاز"
+    "بلديه امانه شعبه رابطه بورصه مصلحه دائره مكتب مركز اداره دار جهاز "
+    # Police forces named by their place: «شرطة دبي», «شرطة عمان السلطانية».
+    "شرطه"
 )
 # Heads that are also common nouns («حركة» is traffic or a movement, «سلطة» power, «قيادة» leading): a name only
 # when a proper name or a place follows them («حركة حماس», «قيادة عمليات الفرات الأوسط»), not a definite noun
 # («حركة الشحن», «سلطة القانون»).
 _GROUP = "مجموعه"
+_ORGANISATION = "منظمه"
+_INTERNATIONAL = frozenset({"الدولي", "الدوليه"})
 _CLUB = "نادي"
 _COMPANY_HEADS = frozenset({"شركه", _GROUP})
-_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه"})
+_AMBIGUOUS_HEADS = frozenset({"حركه", "حكومه", "سلطه", "قوات", "قياده", "بلديه", "امانه", "بورصه", "شرطه"})
 # Heads that are mostly common nouns («دائرة الضوء», «مصلحة الوطن», «مركز المدينة», «إدارة الأزمة», «مكتب الرئيس»):
 # a body only when an administration's field follows them («مصلحة الضرائب», «دائرة الأحوال المدنية»), or when its
 # name goes on with a field («مركز دمشق للأبحاث»), «و» + a definite word («دائرة الأراضي والمساحة»), a relation
@@ -104,8 +108,10 @@ _TEAM_HEADS = frozenset({"نادي", "منتخب"})
 # «الاتحاد اللبناني لكرة السلة»).
 _NISBA_HEADS = (
     "المصرف البنك الاتحاد اللجنه المحكمه الشركه المؤسسه الهيئه البورصه المفوضيه الجمعيه المنظمه الوكاله الصندوق "
-    "المجلس الحزب البرلمان الكونغرس المرصد"
+    "المجلس الحزب البرلمان الكونغرس المرصد الجامعه المعهد"
 )
+# Definite heads that name a body with a nationality only: «الجيش النيجيري», «الشرطة الأردنية» (not «الجيش النظامي»).
+_NATIONAL_HEADS = frozenset({"الجيش", "الشرطه"})
 # Definite heads that start a body's name with an adjective and its field: «الديوان الوطني للزيت», «المكتب الشريف
 # للفوسفات», «المنسقية العامة للنازحين» (the nisba heads too: «الهيئة الناظمة للاتصالات»).
 _FIELD_HEADS = "الديوان المكتب المنسقيه المديريه الوكاله السلطه الجهاز"
@@ -117,14 +123,34 @@ _STANDINGS = frozenset(
 )
 # Who owns a body named by a proper name, which its name leaves out: «مصرف الرافدين الحكومي».
 _OWNERSHIPS = frozenset({"الحكومي", "الحكوميه", "الرسمي", "الرسميه"})
-# The kind of a body after its name, which names leave out: «كتلة التنمية والتحرير النيابية».
+# The kind of a bloc after its name, which names leave out: «كتلة التنمية والتحرير النيابية» (a committee keeps it:
+# «لجنة المالية النيابية» is the chamber's, not a ministry's).
 _BODY_KINDS = frozenset({"النيابيه", "البرلمانيه", "النيابي", "البرلماني"})
+_BLOC = "كتله"
+# A definite head with one of these alone is the text's other name for a body it names («المصرف المركزي» for the
+# country's central bank, «المنظمة الدولية» for the United Nations), no name of its own.
+_ANAPHORIC_ADJECTIVES = frozenset({"المركزي", "المركزيه", "الدولي", "الدوليه"})
+# Courts are named by their adjectives and place: a «لل…» word after one is a purpose («… للطعن في القانون»).
+_COURTS = frozenset({"محكمه", "المحكمه"})
 # Ordinals are adjectives of a rank, not of a body («المكتب الثاني للشركة»).
 _ORDINALS = frozenset({"الاول", "الثاني", "الثالث", "الرابع", "الخامس", "الاخير", "الاولي", "الثانيه", "الاخيره"})
 # Words after a definite head that make it a name («المفوضية العليا …», «الهيئة الوطنية …»).
 _HEAD_QUALIFIERS = frozenset({"العامه", "العليا", "الوطنيه", "المستقله"})
 # Definite heads that start an organisation's name only with the word after them.
-_DEFINITE_HEADS = {"الهيئه": "العامه", "المؤسسه": "العامه", "الشركه": "العامه", "المديريه": "العامه"}
+_DEFINITE_HEADS = {
+    "الهيئه": "العامه",
+    "المؤسسه": "العامه",
+    "الشركه": "العامه",
+    "المديريه": "العامه",
+    "الاداره": "العامه",  # «الإدارة العامة للمرور»
+}
+# What makes «العام» «the year»: «العام الماضي», «العام نفسه».
+_TIMES = frozenset({"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم", "نفسه"})
+# Definite adjectives of no regular shape that may follow a relation adjective in a body's name («الجيش السوري الحر»,
+# «الصليب الأحمر»); other definite nouns after one are not the name's («البرلمان الدنماركي الخطة …»).
+_PLAIN_ADJECTIVES = frozenset({"الحر", "الاحمر", "الاخضر", "الابيض"})
+# Unions named by «العام» and a nationality or a field: «الاتحاد العام التونسي للشغل» («العام» is also «the year»).
+_GENERAL_HEADS = frozenset({"الاتحاد"})
 # Events (MISC): competitions and festivals, named by what follows the head: «كأس العالم 2026», «دوري أبطال آسيا»،
 # «أولمبياد طوكيو», «مهرجانات بعلبك الدولية»; «الدوري» and «دورة» with a relation adjective («الدوري الإسباني»,
 # «دورة الألعاب الآسيوية»); laws and agreements too (eval/README.md: «قانون الاستثمار», «اتفاقية باريس للمناخ»).
@@ -369,6 +395,7 @@ class ContextTagger:
             | self._settlements
             | self._facilities
             | set(_DEFINITE_HEADS)
+            | _NATIONAL_HEADS
             | self._field_heads
             | self._events
             | _DEFINITE_EVENT_HEADS
@@ -519,12 +546,21 @@ class ContextTagger:
             return None
         return window.span(0, 2, "PER", 0)
 
-    @staticmethod
-    def _named_body(span: _Span) -> bool:
+    def _named_body(self, span: _Span) -> bool:
         """Whether a body in a title's modifiers is named, not a role's description: a definite head («الهيئة العامة
-        للمناطق الحرة»), or a head with a definite word and more («وزارة الخارجية الروسية»)."""
+        للمناطق الحرة»), a head with a definite word and more («وزارة الخارجية الروسية»), or a head and a rare
+        proper name («رئيس بلدية قرنايل»)."""
         words = [token.word for token in span.tokens]
-        return span.kind != "ORG" or words[0].startswith("ال") or (len(words) >= 3 and words[1].startswith("ال"))
+        return (
+            span.kind != "ORG"
+            or words[0].startswith("ال")
+            or (len(words) >= 3 and words[1].startswith("ال"))
+            or (
+                len(words) == 2
+                and not words[1].startswith(("ال", "لل", "و"))
+                and self._frequencies.get(words[1], 0.0) < RARE_ZIPF
+            )
+        )
 
     # --- tokens ---------------------------------------------------------------------------------------
 
@@ -583,7 +619,9 @@ class ContextTagger:
             return False
         # An adjective is a word with the article too: «المجاورة»; a name is not: «بلدة ربيعة».
         known = self._frequencies.get(f"ال{word}", 0.0) >= KNOWN_ZIPF
-        return known and (_feminine(word) if _feminine(head) else _nisba(f"ال{word}"))
+        # An elative describes a noun of either gender: «حركة أنشط من المعتاد», «شركة أكبر».
+        elative = len(word) == 4 and word[0] == "ا" and word not in self._given_names and frequency >= KNOWN_ZIPF
+        return elative or (known and (_feminine(word) if _feminine(head) else _nisba(f"ال{word}")))
 
     def _common(self, word: str) -> bool:
         return word not in self._name_words and self._frequencies.get(word, 0.0) >= COMMON_ZIPF
@@ -609,8 +647,15 @@ class ContextTagger:
             and (
                 (bare in _DEFINITE_HEADS and following.word == _DEFINITE_HEADS[bare])
                 or (bare in self._nisba_heads and following.word in _HEAD_QUALIFIERS)
-                or (bare in self._nisba_heads and _nisba(following.word) and following.word.startswith("ال"))
+                or (
+                    bare in self._nisba_heads
+                    and _nisba(following.word)
+                    and following.word.startswith("ال")
+                    and following.word not in _OWNERSHIPS  # «اللجنة الحكومية المشتركة»: whose, not which
+                )
+                or (bare in _NATIONAL_HEADS and following.word in self._nationalities)
                 or (bare in self._field_heads and self._field_adjective(tokens))
+                or self._general_union(tokens, bare)
             )
         ):
             return self._organisation(tokens, bare)
@@ -996,8 +1041,14 @@ class ContextTagger:
             and owner is not None
             and not owner.broken
             and owner.word.startswith(("ال", "و"))
-            and token.word not in self._name_words
-            and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
+            and (
+                token.word == "لشؤون"  # a field so frequent that the lexicon and known names have it as a word
+                or (
+                    token.word not in self._name_words
+                    and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0)
+                    >= _CLITIC_GAIN
+                )
+            )
         )
 
     def _owned(self, tokens: _Window, position: int) -> bool:
@@ -1031,14 +1082,34 @@ class ContextTagger:
 
     def _organisation(self, tokens: _Window, head: str) -> _Span | None:
         # The adjective of a definite head before its field is part of the head: «الاتحاد العام لتجارة …».
-        position = 2 if head in _DEFINITE_HEADS or (head in self._field_heads and self._field_adjective(tokens)) else 1
+        position = (
+            2
+            if head in _DEFINITE_HEADS
+            or (head in self._field_heads and self._field_adjective(tokens))
+            or self._general_union(tokens, head)
+            else 1
+        )
         first = position
         if (event := tokens.get(1)) is not None and self._bare(event.word) in self._events:
             return None  # «لجنة مهرجانات بيت الدين»: the festival is what is named
         proper = False  # the name's first word is a proper name («مصرف سورية», «شركة دايو», «غرفة تجارة دمشق»)
+        construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
+        foreign = False  # the proper name is a rare word, not a known place
         token = tokens.get(position)
+        if (
+            token is not None
+            and position == 1
+            and not head.startswith("ال")
+            and token.word.startswith("ل")
+            and not token.word.startswith("لل")
+            and self._field(tokens, 1)
+        ):
+            return None  # «مركز لتوزيع الغاز»: an indefinite body and what it is for, no name
         if token is not None and not token.broken and token.word in self._administrations and token.word[:2] != "ال":
             position += 1  # «إدارة خفر الحدود»: an administration's field, its owner follows
+        elif token is not None and not token.broken and self._construct(tokens, position):
+            position += 1  # «هيئة تنشيط السياحة»: a verbal noun and its definite object name the body
+            construct = True
         elif token is not None and not token.broken and not self._field(tokens, position):
             word = token.word
             place = self._known_place(tokens, position)
@@ -1062,7 +1133,7 @@ class ContextTagger:
                         and _nisba(f"ال{described.word}")
                     ):
                         return None  # «شركة ملاحة إقليمية»: an indefinite noun and its adjective describe, not name
-                    position, proper = position + 1, True
+                    position, proper, foreign = position + 1, True, True
                     # A transliterated name takes more words that are not common: «شركة ستروي ترانس غاز».
                     while position - first < MAX_NAME_WORDS and self._foreign_word(tokens, position):
                         position += 1
@@ -1074,25 +1145,37 @@ class ContextTagger:
         # or a body named by a proper name («نادي السد القطري», «شركة دايو الكورية»).
         national = nationality = False
         after_field = False  # after «لل…» only its relation adjectives and «و…» follow («للنقل البري والبحري»)
-        construct = False  # after ل + a noun, or «و» + a noun, its owner follows («لصياغة وصناعة الذهب»)
+        adjectival = False  # only adjectives, a field or «و…» follow (``_PLAIN_ADJECTIVES``)
+        coordinated = False  # the word before was a definite one, or «و» + one
+        definite = False  # the word before was a definite one
         while position - first < 5 and (token := tokens.get(position)) is not None and not token.broken:
             word = token.word
             bare = word[1:] if word.startswith(("وال", "ولل")) else word
             if (
                 not national
                 and not bare.startswith(("ال", "لل"))
-                and (self._field(tokens, position) or (construct and self._owned(tokens, position)))
+                and (
+                    self._field(tokens, position)
+                    # «وزارة النقل والاتصالات وتقنية المعلومات»: a construct joined to the definite words
+                    or ((construct or coordinated) and self._owned(tokens, position))
+                )
             ):
                 construct, after_field = True, False  # «لصياغة وصناعة الذهب»: a construct, up to its definite owner
                 position += 1
                 continue
             if (
                 not (national or bare.startswith(("ال", "لل")))
-                or word in self._enders
+                or (word in self._enders and not self._general_adjective(tokens, position))
                 or self._title_in_name(tokens, position, bare)
                 or bare in _STANDINGS
+                # An organisation named by a foreign name is called by it («منظمة أوكسفام الدولية» is «أوكسفام»).
+                or (foreign and head == _ORGANISATION and bare in _INTERNATIONAL)
                 or (position > first and bare in _OWNERSHIPS)
-                or (bare in _BODY_KINDS and position - first >= 2)  # «كتلة التنمية والتحرير النيابية»: its kind
+                # «كتلة التنمية والتحرير النيابية»: a bloc's kind; a committee's tells the chamber's from others
+                or (bare in _BODY_KINDS and position - first >= 2 and head == _BLOC)
+                or (adjectival and not after_field and word.startswith("ال") and not self._adjective(word))
+                # A definite plural of people after a definite word is the verb's object: «دعت وزارة البيئة المواطنين».
+                or (definite and word.startswith("ال") and word.endswith("ين") and not word.endswith("يين"))
                 # After a proper name only its relation adjectives and field: «قيادة شرطة البصرة القبض على …».
                 or (
                     proper
@@ -1102,21 +1185,27 @@ class ContextTagger:
                 )
             ):
                 break
-            if after_field and not (_nisba(word) or bare != word or word.startswith("لل") or word in _FIELD_ADJECTIVES):
+            if after_field and not (
+                _nisba(word) or bare != word or word.startswith("لل") or word in _FIELD_ADJECTIVES or _participle(word)
+            ):
                 break  # «المفوضية العليا المستقلة للانتخابات النتائج»: the verb's object
             after_field = (
                 bare.startswith("لل")
                 or construct
                 # «للفلاحة والصيد البحري»: a second field after «و», and its adjectives
-                or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES or bare != word))
+                or (after_field and (_nisba(bare) or bare in _FIELD_ADJECTIVES or bare != word or _participle(bare)))
             )
             construct = False
+            definite = bare == word and word.startswith("ال")
+            coordinated = bare.startswith("ال")
+            # After a relation adjective, or a construct's owner, the name's nouns are over («البرلمان الدنماركي الخطة»,
+            # «جمعية رعاية الأيتام الهدايا»); a definite noun may take one more («جامعة الروح القدس»).
+            adjectival = definite and (_nisba(word) or after_field)
             if bare != word and tokens.original(token.end - len(bare)) in tokens.known:
                 break  # «مجلس الأمن والأمم المتحدة»: «و» joins two known bodies, not one name
-            if (
-                bare.startswith("لل")
-                and (purpose := tokens.get(position + 1)) is not None
-                and purpose.word in _PURPOSE_PREPOSITIONS
+            if bare.startswith("لل") and (
+                head in _COURTS
+                or ((purpose := tokens.get(position + 1)) is not None and purpose.word in _PURPOSE_PREPOSITIONS)
             ):
                 break  # «المحكمة الاتحادية العليا للمصادقة عليها»: a purpose, not a part of the name
             if national:
@@ -1124,8 +1213,8 @@ class ContextTagger:
                 if not (
                     word.startswith("لل")
                     or (word.startswith("ل") and field is not None and not field.broken and field.word.startswith("ال"))
-                ):
-                    break
+                ) or (word[1] != "ل" and _verbal_noun(word[1:])):
+                    break  # «البنك المركزي العراقي لتقليص التعامل»: ل + a verbal noun is a purpose, no field
                 national = False
                 position += 1
                 continue
@@ -1156,14 +1245,85 @@ class ContextTagger:
         # is «الشعلة»; eval/README.md), but not one whose name alone is a common word or a place («نادي الكهرباء»,
         # «نادي أربيل», as the gazetteer names them) nor a club of a field («نادي دبي للصحافة»).
         span = tokens.span(0, position, "ORG", 0)
-        if (head == _GROUP and proper) or (
-            head == _CLUB
-            and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
-            and self._known_place(tokens, 1) is None
-            and not any(token.word.startswith("لل") for token in span.tokens)
+        if head.startswith("ال") and len(span.tokens) == 2 and span.tokens[1].word in _ANAPHORIC_ADJECTIVES:
+            return None  # «المصرف المركزي», «المنظمة الدولية»: a body named earlier or elsewhere, by its kind
+        if (
+            (head == _GROUP and proper)
+            or (head == _ORGANISATION and foreign)
+            or (
+                head == _CLUB
+                and self._frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
+                and self._known_place(tokens, 1) is None
+                and not any(token.word.startswith("لل") for token in span.tokens)
+            )
         ):
             return span._replace(canonical=span.tokens[1])
         return span
+
+    def _adjective(self, word: str) -> bool:
+        """Whether a definite word may be an adjective after a definite word in a body's name: a relation adjective
+        (a feminine one whose masculine the lexicon knows, or a rare one: «الميزانية» is a noun), a participle, another
+        adjective."""
+        stem = word[2:].removesuffix("ه")
+        return (
+            word.startswith("لل")
+            or (
+                _nisba(word)
+                and (
+                    not word.endswith("يه")
+                    or word[:-1] in self._frequencies
+                    or self._frequencies.get(word, 0.0) < RARE_ZIPF  # «التموينية»; not «الميزانية»
+                )
+            )
+            or _participle(word)
+            # مفتعل, the participle of «المحترفة», «المستقلة», «المتحدة»; not a noun of place («المشروع»)
+            or (stem.startswith("م") and ((len(stem) == 5 and stem[2] == "ت") or (len(stem) == 4 and stem[1] == "ت")))
+            or word == "العام"  # «صندوق الاحتياطي العام» («العام الماضي» ends the name before)
+            or word in _PLAIN_ADJECTIVES
+            or word in _PLACE_ADJECTIVES
+            or word in _HEAD_QUALIFIERS
+            or word in _FIELD_ADJECTIVES
+        )
+
+    @staticmethod
+    def _general_union(tokens: _Window, head: str) -> bool:
+        """Whether a union is named «العام» and a relation adjective: «الاتحاد العام التونسي للشغل»."""
+        general, adjective = tokens.get(1), tokens.get(2)
+        return (
+            head in _GENERAL_HEADS
+            and general is not None
+            and adjective is not None
+            and not (general.broken or adjective.broken)
+            and general.word == "العام"
+            and adjective.word.startswith("ال")
+            and _nisba(adjective.word)
+        )
+
+    def _general_adjective(self, tokens: _Window, position: int) -> bool:
+        """Whether «العام» after a body's definite word is its adjective («مديرية الأمن العام»), not a time («وزارة
+        الصحة العام الماضي»)."""
+        following = tokens.get(position + 1)
+        return (
+            tokens[position].word == "العام"
+            and tokens[position - 1].word.startswith("ال")
+            and (following is None or following.broken or not (following.word in _TIMES or _year(following.word)))
+        )
+
+    def _construct(self, tokens: _Window, position: int) -> bool:
+        """Whether an indefinite head is followed by a verbal noun and its definite object, which name the body:
+        «هيئة تنشيط السياحة», «جمعية حماية الحيوان» (not a head of its own: «مجلس إدارة الشركة»)."""
+        noun, owner = tokens[position], tokens.get(position + 1)
+        return (
+            position == 1
+            and not noun.word.startswith(("ال", "لل"))
+            and (_verbal_noun(noun.word) or _care_noun(noun.word) or _mufaala(noun.word))
+            and noun.word not in self._triggers
+            and owner is not None
+            and not owner.broken
+            and owner.word.startswith("ال")
+            and owner.word not in self._enders
+            and owner.word not in self._triggers
+        )
 
     def _title_in_name(self, tokens: _Window, position: int, bare: str) -> bool:
         """Whether the definite word ``bare`` at ``tokens[position]`` after a body's head starts a person's mention: a
@@ -1273,10 +1433,11 @@ class ContextTagger:
                 position, named = 2, True  # «بطولة العالم لألعاب القوى», as «بطولة آسيا»
             elif (
                 word.startswith(("ال", "لل"))
-                and word not in self._enders
+                and (word not in self._enders or self._general_adjective(tokens, position))
                 and not self._title(word)
                 and word not in self._triggers
-                and not (head == _LAW and position > 1 and not _nisba(word))  # «قانون الاستثمار الجديد»
+                # «قانون الاستثمار الجديد»; «قانون الدين العام» is named by its adjective
+                and not (head == _LAW and position > 1 and not (_nisba(word) or word == "العام"))
             ):
                 position += 1
             elif (
@@ -1669,13 +1830,14 @@ def _nationalities(places: Iterable[str]) -> frozenset[str]:
     «البرازيل» → «البرازيلي»; «آسيا» → «الآسيوي»; «السعودية» → «السعودي»."""
     found: set[str] = set()
     for place in places:
-        base = place.removeprefix("ال")
-        stems = {base}
-        if base.endswith(("يا", "يه")):
-            stems.add(base[:-2])
-        if base.endswith("ا"):
-            stems.update((base[:-1], f"{base[:-1]}و"))
-        found.update(f"ال{stem}{ending}" for stem in stems if len(stem) >= 2 for ending in ("ي", "يه"))
+        # «ألمانيا» → «الألماني»: a name may begin with the article's letters, so it is read with and without them.
+        for base in {place.removeprefix("ال"), place}:
+            stems = {base}
+            if base.endswith(("يا", "يه")):
+                stems.add(base[:-2])
+            if base.endswith("ا"):
+                stems.update((base[:-1], f"{base[:-1]}و"))
+            found.update(f"ال{stem}{ending}" for stem in stems if len(stem) >= 2 for ending in ("ي", "يه"))
     return frozenset(found)
 
 
@@ -1703,9 +1865,20 @@ def _care_noun(word: str) -> bool:
     return len(word) == 5 and word[2] == "ا" and word[-1] == "ه"
 
 
+def _mufaala(word: str) -> bool:
+    """Whether a normalized word has the shape مفاعلة of a verbal noun: «مقاومة», «مكافحة», «معالجة»."""
+    return len(word) == 6 and word[0] == "م" and word[2] == "ا" and word[-1] == "ه"
+
+
 def _plural_nisba(word: str, frequencies: Mapping[str, float]) -> bool:
     """A plural relation adjective or noun («غربيون», «دبلوماسيين»): its singular, with the article, is a known word."""
     return word.endswith(("يون", "يين")) and f"ال{word[:-2]}" in frequencies
+
+
+def _participle(word: str) -> bool:
+    """Whether a normalized definite word has the shape فاعل of an active participle («العاملة», «الصالح»)."""
+    stem = word.removeprefix("ال").removesuffix("ه")
+    return word.startswith("ال") and len(stem) == 4 and stem[1] == "ا"
 
 
 def _year(word: str) -> bool:
@@ -1776,12 +1949,16 @@ def merge(gazetteer: Sequence[Entity], context: Sequence[Entity]) -> list[Entity
             displaced.update(g.canonical for g in inside if g.type == "PER" and g.start > entity.start)
             if entity.type == "PER" and " " in entity.canonical:
                 people.add(entity.canonical)
-        elif entity.type != "PER" and all(
-            entity.start <= g.start
-            and g.end <= entity.end
-            and len(entity.canonical) > g.end - g.start
-            and not (entity.type == "ORG" == g.type)  # «منظمة اليونسكو», «نادي السد»: the known body itself
-            for g in inside
+        elif (
+            entity.type != "PER"
+            and all(
+                entity.start <= g.start
+                and g.end <= entity.end
+                and len(entity.canonical) > g.end - g.start
+                # «منظمة اليونسكو», «نادي السد»: the known body itself; «هيئة الدفاع المدني والإسعاف» names two fields
+                and not (entity.type == "ORG" == g.type and not entity.text[g.end - entity.start :].startswith(" و"))
+                for g in inside
+            )
         ):
             kept = [g for g in kept if g not in inside]
             kept.append(replace(entity, canonical=_with_known_places(entity.canonical, inside)))
