@@ -49,7 +49,7 @@ PERSON_TITLES = (
     "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
     "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره "
     # People of the arts, the press, the faiths, the forces, and the people local news quotes by their trade.
-    "العاهل المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
+    "العاهل المفاوض مهاجم المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
     "الروائيه المطرب المطربه المغني المغنيه الموسيقار العازف العازفه الاديب الاديبه المؤرخ الطبيب الطبيبه "
     "المحامي المحاميه القائد النقيب الرائد المقدم الملازم الرقيب المشير الكابتن الهداف المؤسس الناشر المعارض "
     "الزعيم الداعيه المفتي الحاخام القس الاسقف الكاردينال البابا الخوري الشيخه السلطان المرشح المرشحه الامينه "
@@ -70,6 +70,11 @@ SAYING_VERBS = (
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
+# ... and before a known place, also «عن» (whom a member or a delegate speaks for): «النائبة عن قفصة …»
+_TITLE_PLACE_PREPOSITIONS = _TITLE_PREPOSITIONS | {"عن"}
+# Pronouns that open an apposition after a speaker's name: «وقال أبو محمد الزعبي، وهو نجار …».
+_APPOSITION_PRONOUNS = frozenset({"وهو", "وهي"})
+_APPOSED = re.compile(r"\S+(?: \S+){0,3}  +(?:وهو|وهي) ")
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
@@ -166,7 +171,9 @@ _OWNED_EVENT_HEADS = frozenset({"خطه", "مبادره", "ميثاق", "جائ�
 # «نجع», a «ضاحية»), islands and oases («جزيرة أرواد» is «أرواد»); a stadium is named by its
 # name («ملعب فيرنسايد» is «فيرنسايد»), but one named by a person keeps its word («ملعب الأمير فيصل بن فهد»).
 SETTLEMENT_TRIGGERS = (
-    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه"
+    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه "
+    # a Moroccan province and a river's basin: «إقليم الرحامنة», «حوض سبو»
+    "اقليم حوض"
 )
 _STADIUM = "ملعب"
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too); so are streets,
@@ -174,7 +181,9 @@ _STADIUM = "ملعب"
 # خليفة», «نهر الليطاني»).
 FACILITY_TRIGGERS = (
     "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير "
-    "استاد شارع ساحه ميدان جبل وادي نهر"
+    "استاد شارع ساحه ميدان جبل وادي نهر "
+    # markets, parks, plants, reservoirs and minarets: «سوق الصاغة», «حديقة الزوراء», «معمل الزهراني», «منارة الحدباء»
+    "سوق حديقه معمل خزان مناره"
 )
 # A settlement word that is also a term of office: «ولاية الرئيس» is his term, no place named by a title.
 _TERMS_OF_OFFICE = frozenset({"ولايه"})
@@ -185,7 +194,7 @@ _PLACE_ADJECTIVES = _SIZE_ADJECTIVES | {"الاوسط", "الاعلي", "الا�
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 # «مار» (a saint) names a monastery or a church with the saint's name: «دير مار بهنام».
 _COMPOUND_PLACE_WORDS = frozenset(
-    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
+    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "ابي", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
 )
 # First words of compound place names that announce a place alone: «كفر نبل», «تل رفعت», «عين التينة» (after a
 # preposition: «عين» is also an eye).
@@ -350,11 +359,19 @@ class ContextTagger:
                 ):
                     countries[nationality] = written
         self._countries = {nationality: country for nationality, country in countries.items() if nationality[-1] == "ي"}
-        self._titles = _words(PERSON_TITLES)
+        titles = _words(PERSON_TITLES)
+        # A title's feminine, when the lexicon has it rarer than the masculine: «المزارعة», not «المؤسسة» (an
+        # institution), «المحافظة» (a governorate) or «المعارضة» (the opposition); also a title and «his» («مهاجمه»).
+        self._titles = titles | {
+            f"{title}ه"
+            for title in titles
+            if title[-1] not in "هاي" and frequencies.get(f"{title}ه", 0.0) < frequencies.get(title, 0.0)
+        }
         self._sayings = _words(SAYING_VERBS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         # «علي» is also «على» typed without its dots, «إمام» is «أمام»: no given names for this context.
-        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders
+        # Links are no given names: «بن عكنون» is a town, «أبي رقراق» a river.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders - _NAME_LINKS
         self._heads = _words(ORGANISATION_HEADS)
         self._administrations = _words(_ADMINISTRATIONS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
@@ -690,7 +707,7 @@ class ContextTagger:
                 and place_word.word.startswith("ال")
             ):
                 position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
-            elif token.word in _TITLE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
+            elif token.word in _TITLE_PLACE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
                 position = place_end  # «المدير الجهوي للفلاحة في صفاقس …»
             else:
                 break
@@ -751,7 +768,7 @@ class ContextTagger:
                 )
             ):
                 break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
-            if count == 0 and self._future_verb(word):
+            if self._future_verb(word):
                 break  # «اللاعبة ستمثل بلادها»: a verb, not a name
             if (
                 f"ال{word}" in self._nationalities
@@ -761,7 +778,9 @@ class ContextTagger:
                 break  # «وزير سوري سابق», «لاعب عراقي»: an indefinite nationality, not a name
             # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
             # («عبد العزيز بن سلمان»).
-            if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
+            # «محمد عبد الحميد الفقي»: «عبد …» inside the name counts as one word.
+            joined = any(tokens[i].word == "عبد" for i in range(start + 1, position - 1))
+            if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link and not joined):
                 break
             # «عبد السلام هيكل»: «عبد …» is one given name of two words.
             compound = tokens[start].word == "عبد" and count == 2
@@ -769,6 +788,14 @@ class ContextTagger:
             given = count == 2 and tokens[start].word in self._given_names and self._surname_word(tokens, position)
             if count >= 2 and not (word.startswith("ال") or after_link or word in _NAME_LINKS or compound or given):
                 break
+            if (
+                count >= 2
+                and not after_link
+                and word.startswith("ال")
+                and word not in self._name_words
+                and self._frequencies.get(word, 0.0) >= RARE_ZIPF
+            ):
+                break  # «وافتتح المهاجم جوناثان ماتوس التسجيل»: the verb's object, a common noun, not a family name
             if (
                 count >= 2
                 and not after_link
@@ -823,6 +850,12 @@ class ContextTagger:
         if surname is not None and not surname.word.startswith("ال"):
             if tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known:
                 return None
+            if surname.word == "عبد" and not surname.broken:
+                # «سعاد عبد المنعم»: «عبد» and a definite name of God is the father's name
+                god = tokens.get(2)
+                if god is None or god.broken or not god.word.startswith("ال") or god.word in self._enders:
+                    return None
+                return tokens.span(0, 3, "PER", 0)
             end = 1
             while (
                 end < MAX_NAME_WORDS
@@ -918,13 +951,42 @@ class ContextTagger:
         the clause («وقالت جيورجيا ميلوني إن …»), not «قال مصدر أمني» nor «أكد دبلوماسيون غربيون» (a known given name
         after the verb is the given-name rule's)."""
         first = tokens.get(1)
-        if first is None or first.word in self._given_names or tokens.original(first.start) in tokens.known:
+        if first is None or tokens.original(first.start) in tokens.known:
+            return None
+        if (apposed := self._apposed_speaker(tokens)) is not None:
+            return apposed
+        if first.word in self._given_names:
             return None
         end = 1
         while end <= MAX_NAME_WORDS and self._surname_word(tokens, end) and self._foreign_word(tokens, end):
             end += 1
         after = tokens.get(end)
         if end < 3 or not (after is None or after.broken or after.word in self._enders):
+            return None
+        return tokens.span(1, end, "PER", 1)
+
+    def _apposed_speaker(self, tokens: _Window) -> _Span | None:
+        """Who speaks, named by two to four words and described after a comma by «وهو»/«وهي»: «وقال أبو محمد الزعبي،
+        وهو نجار …», «وقالت سعاد عبد المنعم، وهي أرملة …»; words that are no titles, no function words and no common
+        words, the last a rare or a known name word (not «وقالت الحكومة المحلية، وهي …»)."""
+        end = 1
+        while (token := tokens.get(end)) is not None and not token.broken and end <= 4:
+            word = token.word
+            if word in self._enders or self._title(word) or word in self._triggers:
+                return None
+            if self._common(word) and word not in _NAME_LINKS:
+                return None
+            end += 1
+        last = tokens.get(end - 1)
+        if (
+            token is None
+            or end < 3
+            or token.word not in _APPOSITION_PRONOUNS
+            or not tokens.comma(token)
+            or last is None
+            or last.word in _NAME_LINKS
+            or (last.word not in self._name_words and self._frequencies.get(last.word, 0.0) >= RARE_ZIPF)
+        ):
             return None
         return tokens.span(1, end, "PER", 1)
 
@@ -936,6 +998,8 @@ class ContextTagger:
         if not following or following in self._enders:
             return False
         if kind == _SAYING:
+            if _APPOSED.match(words, end + 1):
+                return True  # «وقال الحسين أوبلا، وهو مزارع …»: checked by ``_apposed_speaker``
             return not following.startswith("ال") and self._frequencies.get(following, 0.0) < PLACE_ZIPF
         return self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
 
@@ -1399,6 +1463,11 @@ class ContextTagger:
             not (compound or self._name_word(name))
             or (name.word[-1] == "ا" and tokens.accusative(name))
             or name.word.startswith("لل")  # «جسر للطاقة»: what the facility is for
+            or (  # «محطة لتحلية المياه»: ل + a noun, what it is for
+                name.word[0] == "ل"
+                and name.word not in self._places
+                and self._frequencies.get(name.word[1:], 0.0) - self._frequencies.get(name.word, 0.0) >= _CLITIC_GAIN
+            )
             or (not compound and name.word not in self._places and self._describes(name.word, trigger))
         ):
             return None  # «قرية مجاورة», «مدينة ساحلية»: an agreeing adjective describes the place
