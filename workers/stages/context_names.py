@@ -1001,7 +1001,9 @@ class ContextTagger:
             if _APPOSED.match(words, end + 1):
                 return True  # «وقال الحسين أوبلا، وهو مزارع …»: checked by ``_apposed_speaker``
             return not following.startswith("ال") and self._frequencies.get(following, 0.0) < PLACE_ZIPF
-        return self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
+        return following == "عبد" or (  # «ريم عبد الغفور»: «عبد …» is the father's name
+            self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
+        )
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -1466,7 +1468,10 @@ class ContextTagger:
             or (  # «محطة لتحلية المياه»: ل + a noun, what it is for
                 name.word[0] == "ل"
                 and name.word not in self._places
-                and self._frequencies.get(name.word[1:], 0.0) - self._frequencies.get(name.word, 0.0) >= _CLITIC_GAIN
+                and (
+                    _verbal_noun(name.word[1:])
+                    or self._frequencies.get(name.word[1:], 0.0) - self._frequencies.get(name.word, 0.0) >= _CLITIC_GAIN
+                )
             )
             or (not compound and name.word not in self._places and self._describes(name.word, trigger))
         ):
