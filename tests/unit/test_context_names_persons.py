@@ -211,6 +211,16 @@ def test_a_nationality_after_a_noun_names_nobody(tag: Tagger) -> None:
         # A speaker described after a comma by «وهو»/«وهي»: a kunya, a definite given name.
         ("وقال أبو خليل القطامي، وهو بائع خضار في السوق، إن الأسعار ارتفعت.", ["أبو خليل القطامي"]),
         ("وقال الحسين أمزيان، وهو راعٍ من القرية، إن المراعي جفت.", ["الحسين أمزيان"]),
+        # «الله» is a family name's last word, also before a preposition.
+        ("ويقول الحرفي سامي العبد الله من حلب إن الطلب تراجع.", ["سامي العبد الله"]),
+        ("وسجل المهاجم عبد الكريم نصر الله هدف الفوز.", ["عبد الكريم نصر الله"]),
+        # A given name, a father's name and a rare definite family name.
+        ("وأوضح مدير الحسابات في الشركة، وقال نزار فاضل الجبوري إن الرواتب صرفت.", ["نزار فاضل الجبوري"]),
+        # «العام» right after a title is part of it; an indefinite «طبيب» with its field.
+        ("وقالت المديرة العامة للهيئة رنا الخطيب إن الخطة جاهزة.", ["رنا الخطيب"]),
+        ("وأشار طبيب العيون مروان حجار إلى تزايد الإصابات.", ["مروان حجار"]),
+        # Long modifiers of a title: a committee's name with its fields and its kind.
+        ("وقال رئيس لجنة الزراعة والري والمياه النيابية ثامر الدليمي إن الموسم جيد.", ["ثامر الدليمي"]),
     ],
 )
 def test_more_people_from_their_context(tag: Tagger, sentence: str, expected: list[str]) -> None:
@@ -228,6 +238,8 @@ def test_more_people_from_their_context(tag: Tagger, sentence: str, expected: li
         ("وقالت الحكومة المحلية، وهي الجهة المسؤولة، إن الطرق ستفتح.", []),
         # Links are no given names: «بن عكنون» is a town, «أبي …» a river's name.
         ("وانتشرت الشرطة في أحياء بن عكنون والأبيار.", []),
+        # A frequent definite word after a given name and its father's name is no family name.
+        ("وقال نزار فاضل الأسبوع الماضي إن الرواتب صرفت.", ["نزار فاضل"]),
         # A future verb ends a name at any word.
         ("وقال المدرب رامي زعتر سيعود إلى التدريبات غداً.", ["رامي زعتر"]),
     ],

@@ -46,7 +46,7 @@ PERSON_TITLES = (
     "المحافظ محافظ النائب النائبه الشيخ الدكتور الدكتوره العقيد العميد اللواء الجنرال المهندس القاضي "
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
-    "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
+    "طبيب الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
     "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره "
     # People of the arts, the press, the faiths, the forces, and the people local news quotes by their trade.
     "العاهل المفاوض مهاجم المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
@@ -68,11 +68,13 @@ SAYING_VERBS = (
     "التقي التقت استقبل استقبلت زار زارت هاتف هاتفت"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
+_TITLE_MODIFIERS = 6  # «رئيس لجنة الزراعة والري والمياه النيابية …»
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 # ... and before a known place, also «عن» (whom a member or a delegate speaks for): «النائبة عن قفصة …»
 _TITLE_PLACE_PREPOSITIONS = _TITLE_PREPOSITIONS | {"عن"}
 # Pronouns that open an apposition after a speaker's name: «وقال أبو محمد الزعبي، وهو نجار …».
+_GOD = "الله"  # ends names as a family name: «حسين العبد الله», «عبد الرزاق حمد الله»
 _APPOSITION_PRONOUNS = frozenset({"وهو", "وهي"})
 _APPOSED = re.compile(r"\S+(?: \S+){0,3}  +(?:وهو|وهي) ")
 ORGANISATION_HEADS = (
@@ -652,9 +654,9 @@ class ContextTagger:
             return None  # «الهلال الأحمر العربي السوري قافلة …»: the nationality describes what is before it
         position = 1
         # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
-        # the gazetteer knows (محافظ حمص): at most four words, then the name.
+        # the gazetteer knows (محافظ حمص): at most ``_TITLE_MODIFIERS`` words, then the name.
         while (
-            not after_nationality and position <= 4 and (token := tokens.get(position)) is not None and not token.broken
+            not after_nationality and position <= _TITLE_MODIFIERS and (token := tokens.get(position)) is not None and not token.broken
         ):
             place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
             if place is not None and place[1] != "PER":
@@ -677,6 +679,8 @@ class ContextTagger:
                 and not tokens.hamza(token)
             ) or (token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)):
                 position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
+            elif token.word == "العام" and position == 1:
+                position += 1  # «المدير العام …»: «العام» is no «year» right after a title
             elif (
                 token.word.startswith("ل")
                 and (owner := tokens.get(position + 1)) is not None
@@ -779,7 +783,7 @@ class ContextTagger:
             # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
             # («عبد العزيز بن سلمان»).
             # «محمد عبد الحميد الفقي»: «عبد …» inside the name counts as one word.
-            joined = any(tokens[i].word == "عبد" for i in range(start + 1, position - 1))
+            joined = any(tokens[i].word == "عبد" for i in range(start, position - 1))
             if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link and not joined):
                 break
             # «عبد السلام هيكل»: «عبد …» is one given name of two words.
@@ -792,6 +796,7 @@ class ContextTagger:
                 count >= 2
                 and not after_link
                 and word.startswith("ال")
+                and word != _GOD
                 and word not in self._name_words
                 and self._frequencies.get(word, 0.0) >= RARE_ZIPF
             ):
@@ -799,6 +804,7 @@ class ContextTagger:
             if (
                 count >= 2
                 and not after_link
+                and word != _GOD
                 and (described := tokens.get(position + 1)) is not None
                 and described.word in _PREPOSITIONS
             ):
@@ -863,6 +869,8 @@ class ContextTagger:
                 and not (end > 1 and self._owned_by(tokens, end))
             ):
                 end += 1
+            if end > 1 and (family := tokens.get(end)) is not None and family.word.startswith("ال"):
+                end += self._definite_surname(tokens, family)  # «خالد جاسم الربيعي»
             return tokens.span(0, end, "PER", 0) if end > 1 else None
         if (
             surname is None
