@@ -240,6 +240,8 @@ def test_more_people_from_their_context(tag: Tagger, sentence: str, expected: li
         ("وانتشرت الشرطة في أحياء بن عكنون والأبيار.", []),
         # A frequent definite word after a given name and its father's name is no family name.
         ("وقال نزار فاضل الأسبوع الماضي إن الرواتب صرفت.", ["نزار فاضل"]),
+        # «ف» and a verb after a title and a known club is no name.
+        ("أما مدرب الوحدة فاعترف بأن فريقه تعب.", []),
         # A future verb ends a name at any word.
         ("وقال المدرب رامي زعتر سيعود إلى التدريبات غداً.", ["رامي زعتر"]),
     ],

@@ -166,6 +166,8 @@ def _places(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
         # A province and a river's basin: the word is no part of the name; «أبي …» starts a compound name.
         ("تضررت المحاصيل في إقليم أزغار بعد العاصفة.", [("إقليم أزغار", "أزغار")]),
         ("تنقل القناة المياه من حوض ملوية إلى حوض أبي الجعد.", [("حوض ملوية", "ملوية"), ("حوض أبي الجعد", "أبي الجعد")]),
+        # A two-letter settlement word after «ب».
+        ("افتتح متجر جديد بحي القيمرية الأسبوع الماضي.", [("حي القيمرية", "القيمرية")]),
     ],
 )
 def test_facilities_basins_and_provinces(tag: Tagger, sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -181,6 +183,8 @@ def test_facilities_basins_and_provinces(tag: Tagger, sentence: str, expected: l
         # A facility and ل + a noun: what it is for.
         "أعلنت الحكومة إنشاء محطة لتوليد الكهرباء قرب الساحل.",
         "بدأ العمل في خزان لتجميع مياه الأمطار.",
+        # «وحي» is a revelation, not «و» + «حي».
+        "ووحي القصيدة جاء من البحر القريب.",
     ],
 )
 def test_no_place_from_a_common_noun_after_a_trigger(tag: Tagger, sentence: str) -> None:

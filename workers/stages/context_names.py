@@ -566,6 +566,8 @@ class ContextTagger:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
                 return rest
+            if word.startswith(prefix) and prefix.endswith("ب") and rest in self._settlements:
+                return rest  # «بحي الجمالية»; not «وحي», a revelation
             # A given name that is also a word after «ب», «ل», «ك» is mostly the word: «بكامل طاقته».
             if (
                 word.startswith(prefix)
@@ -687,6 +689,7 @@ class ContextTagger:
                 and not owner.broken
                 and owner.word.startswith(("ال", "و"))
                 and token.word not in self._name_words
+                and token.word[1:] not in self._given_names  # «مدرب الفريق لسعد الشابي»: a Maghrebi given name
                 and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
             ):
                 position += 1  # «رئيس الجمعية الحرفية لصياغة وصناعة الذهب …»: ل + a noun the next words own
@@ -764,14 +767,15 @@ class ContextTagger:
                 break  # «عين الوزير مديرا», «مالكوم هدفا»: a common noun in the accusative, written without its tanween
             if (
                 count == 0
-                and word[0] in "بلك"
+                and word[0] in "بلكوف"
                 and word not in self._name_words
+                and word not in self._given_names
                 and (
                     _verbal_noun(word[1:])
                     or self._frequencies.get(word[1:], 0.0) - self._frequencies.get(word, 0.0) >= _NOUN_GAIN
                 )
             ):
-                break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
+                break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …», «فاعترف»: a proclitic and a word, not a name
             if self._future_verb(word):
                 break  # «اللاعبة ستمثل بلادها»: a verb, not a name
             if (
