@@ -10,8 +10,8 @@ Three kinds of context, read on the normalized words of a body:
 - a definite head, an adjective and the field it serves: «الديوان الوطني للزيت», «الهيئة الناظمة للاتصالات»;
 - a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ولاية»، «حي»، «ملعب») whose name
   follows (part of the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»،
-  «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل») that is part of both, also with a title and a person
-  («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
+  «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل»، «سوق»، «معمل») that is part of both, also with a title and a
+  person («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - people with no title right before them: a known given name (the gazetteer's, ``lexicon.given_names``) and a rare
   definite surname or one or two rare indefinite words («سالم الدوسري», «أحمد هشام»); two or three rare words after a
@@ -49,7 +49,8 @@ PERSON_TITLES = (
     "طبيب الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
     "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره "
     # People of the arts, the press, the faiths, the forces, and the people local news quotes by their trade.
-    "العاهل المفاوض مهاجم المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
+    "المفاوض مهاجم "
+    "العاهل المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
     "الروائيه المطرب المطربه المغني المغنيه الموسيقار العازف العازفه الاديب الاديبه المؤرخ الطبيب الطبيبه "
     "المحامي المحاميه القائد النقيب الرائد المقدم الملازم الرقيب المشير الكابتن الهداف المؤسس الناشر المعارض "
     "الزعيم الداعيه المفتي الحاخام القس الاسقف الكاردينال البابا الخوري الشيخه السلطان المرشح المرشحه الامينه "
@@ -658,7 +659,10 @@ class ContextTagger:
         # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
         # the gazetteer knows (محافظ حمص): at most ``_TITLE_MODIFIERS`` words, then the name.
         while (
-            not after_nationality and position <= _TITLE_MODIFIERS and (token := tokens.get(position)) is not None and not token.broken
+            not after_nationality
+            and position <= _TITLE_MODIFIERS
+            and (token := tokens.get(position)) is not None
+            and not token.broken
         ):
             place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
             if place is not None and place[1] != "PER":
