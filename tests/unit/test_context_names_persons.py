@@ -192,3 +192,59 @@ def test_a_person_after_a_title_or_a_given_name(tag: Tagger, sentence: str, expe
 
 def test_a_nationality_after_a_noun_names_nobody(tag: Tagger) -> None:
     assert people(tag, "وأكد الجيش السوري أن الطريق الدولي آمن.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A title's feminine the lexicon has rarer than the masculine: «المزارعة», «المفاوضة».
+        ("وقالت المزارعة هدى قعدان إن المحصول تضرر.", ["هدى قعدان"]),
+        # A title and «his»: «مهاجمه».
+        ("وتقدم الفريق عن طريق مهاجمه كريم بن زيدان في الشوط الأول.", ["كريم بن زيدان"]),
+        # «عن» and a known place after a title: whom a member speaks for.
+        ("وطالبت النائبة عن صفاقس ليلى الحمروني بتسريع المشروع.", ["ليلى الحمروني"]),
+        ("وقال المفاوض عن فيجي ساكي تويلا إن الوقت ينفد.", ["ساكي تويلا"]),
+        # «عبد …» inside a name counts as one word: the family name after it is still the person's.
+        ("وأكد النائب حسن عبد الرحيم المنياوي أن الجلسة تأجلت.", ["حسن عبد الرحيم المنياوي"]),
+        # A given name and «عبد …» as the father's name.
+        ("وشاركت ريم عبد الغفور في الندوة.", ["ريم عبد الغفور"]),
+        # A speaker described after a comma by «وهو»/«وهي»: a kunya, a definite given name.
+        ("وقال أبو خليل القطامي، وهو بائع خضار في السوق، إن الأسعار ارتفعت.", ["أبو خليل القطامي"]),
+        ("وقال الحسين أمزيان، وهو راعٍ من القرية، إن المراعي جفت.", ["الحسين أمزيان"]),
+        # «الله» is a family name's last word, also before a preposition.
+        ("ويقول الحرفي سامي العبد الله من حلب إن الطلب تراجع.", ["سامي العبد الله"]),
+        ("وسجل المهاجم عبد الكريم نصر الله هدف الفوز.", ["عبد الكريم نصر الله"]),
+        # A given name, a father's name and a rare definite family name.
+        ("وأوضح مدير الحسابات في الشركة، وقال نزار فاضل الجبوري إن الرواتب صرفت.", ["نزار فاضل الجبوري"]),
+        # «العام» right after a title is part of it; an indefinite «طبيب» with its field.
+        ("وقالت المديرة العامة للهيئة رنا الخطيب إن الخطة جاهزة.", ["رنا الخطيب"]),
+        ("وأشار طبيب العيون مروان حجار إلى تزايد الإصابات.", ["مروان حجار"]),
+        # Long modifiers of a title: a committee's name with its fields and its kind.
+        ("وقال رئيس لجنة الزراعة والري والمياه النيابية ثامر الدليمي إن الموسم جيد.", ["ثامر الدليمي"]),
+    ],
+)
+def test_more_people_from_their_context(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A common definite word after a two-word name is the verb's object, not a family name.
+        ("وافتتح المهاجم البرتغالي نونو فيلوسو التسجيل في الدقيقة العاشرة.", ["نونو فيلوسو"]),
+        # A feminine that is mostly a noun is no title: «المعارضة» is the opposition.
+        ("وقالت المعارضة السورية إن المفاوضات متعثرة.", []),
+        # A body described after «وهي» is no speaker: its words are common ones.
+        ("وقالت الحكومة المحلية، وهي الجهة المسؤولة، إن الطرق ستفتح.", []),
+        # Links are no given names: «بن عكنون» is a town, «أبي …» a river's name.
+        ("وانتشرت الشرطة في أحياء بن عكنون والأبيار.", []),
+        # A frequent definite word after a given name and its father's name is no family name.
+        ("وقال نزار فاضل الأسبوع الماضي إن الرواتب صرفت.", ["نزار فاضل"]),
+        # «ف» and a verb after a title and a known club is no name.
+        ("أما مدرب الوحدة فاعترف بأن فريقه تعب.", []),
+        # A future verb ends a name at any word.
+        ("وقال المدرب رامي زعتر سيعود إلى التدريبات غداً.", ["رامي زعتر"]),
+    ],
+)
+def test_traps_of_the_person_rules(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected

@@ -170,3 +170,47 @@ def test_laws_by_their_adjective_and_the_oil_benchmarks(
 def test_the_year_after_a_law_is_no_part_of_its_name(tag: Tagger) -> None:
     found = entities(tag, "أقر البرلمان قانون الموازنة العام الماضي بعد نقاش طويل.")
     assert [e for e in found if e[1] == "MISC"] == [("قانون الموازنة", "MISC", "قانون الموازنة")]
+
+
+def _places(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
+    return [(text, canonical) for text, kind, canonical in entities(tag, sentence) if kind == "LOC"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Markets, parks, power plants, reservoirs and minarets keep their word in the name.
+        ("ارتفعت أسعار الذهب في سوق الحميدية صباح اليوم.", [("سوق الحميدية", "سوق الحميدية")]),
+        ("افتتحت البلدية حديقة المنشية بعد ترميمها.", [("حديقة المنشية", "حديقة المنشية")]),
+        ("توقف معمل الجية عن الإنتاج بسبب نقص الوقود.", [("معمل الجية", "معمل الجية")]),
+        ("ارتفع منسوب المياه في خزان قرقاش هذا الشهر.", [("خزان قرقاش", "خزان قرقاش")]),
+        ("رممت الأوقاف منارة قايتباي القديمة.", [("منارة قايتباي", "منارة قايتباي")]),
+        # A province and a river's basin: the word is no part of the name; «أبي …» starts a compound name.
+        ("تضررت المحاصيل في إقليم أزغار بعد العاصفة.", [("إقليم أزغار", "أزغار")]),
+        (
+            "تنقل القناة المياه من حوض ملوية إلى حوض أبي الجعد.",
+            [("حوض ملوية", "ملوية"), ("حوض أبي الجعد", "أبي الجعد")],
+        ),
+        # A two-letter settlement word after «ب».
+        ("افتتح متجر جديد بحي القيمرية الأسبوع الماضي.", [("حي القيمرية", "القيمرية")]),
+    ],
+)
+def test_facilities_basins_and_provinces(tag: Tagger, sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _places(tag, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A common noun after the new triggers: the labour market, a zoo, a swimming pool.
+        "تحسنت سوق العمل في الربع الأخير.",
+        "زار الأطفال حديقة الحيوان يوم الجمعة.",
+        # A facility and ل + a noun: what it is for.
+        "أعلنت الحكومة إنشاء محطة لتوليد الكهرباء قرب الساحل.",
+        "بدأ العمل في خزان لتجميع مياه الأمطار.",
+        # «وحي» is a revelation, not «و» + «حي».
+        "ووحي القصيدة جاء من البحر القريب.",
+    ],
+)
+def test_no_place_from_a_common_noun_after_a_trigger(tag: Tagger, sentence: str) -> None:
+    assert _places(tag, sentence) == []

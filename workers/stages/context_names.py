@@ -10,8 +10,8 @@ Three kinds of context, read on the normalized words of a body:
 - a definite head, an adjective and the field it serves: «الديوان الوطني للزيت», «الهيئة الناظمة للاتصالات»;
 - a place trigger: a settlement word («مدينة»، «بلدة»، «قرية»، «محافظة»، «قضاء»، «ولاية»، «حي»، «ملعب») whose name
   follows (part of the mention, not of the canonical name), or a facility word («ميناء»، «مطار»، «قصر»، «مستشفى»،
-  «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل») that is part of both, also with a title and a person
-  («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
+  «كنيسة»، «دير»، «حقل»، «بحيرة»، «شارع»، «ساحة»، «جبل»، «سوق»، «معمل») that is part of both, also with a title and a
+  person («مستشفى الملك حسين»); the first word of a compound place name («كفر نبل», «عين التينة»);
 - a masculine nationality before a foreign name («البرازيلي مالكوم»), made of the known places' names;
 - people with no title right before them: a known given name (the gazetteer's, ``lexicon.given_names``) and a rare
   definite surname or one or two rare indefinite words («سالم الدوسري», «أحمد هشام»); two or three rare words after a
@@ -46,9 +46,10 @@ PERSON_TITLES = (
     "المحافظ محافظ النائب النائبه الشيخ الدكتور الدكتوره العقيد العميد اللواء الجنرال المهندس القاضي "
     "المستشار الكاتب الكاتبه الصحفي الصحافي الناشط الناشطه المخرج الفنان الفنانه الممثل الممثله المبعوث "
     "السيد السيده الحارس المهاجم المدافع النجم رئيس رئيسه مدير مديره قائد المطران الامام البطريرك الاستاذ "
-    "الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
+    "طبيب الباحث الخبير المحلل المتحدث المتحدثه الناطق الناطقه الامين امين نائب الملك الامير الاميره حاكم الحاكم "
     "المحقق صانع الصياد منسق منسقه المنسق الرباع البطل البطله خبير الخبيره المدير المديره "
     # People of the arts, the press, the faiths, the forces, and the people local news quotes by their trade.
+    "المفاوض مهاجم "
     "العاهل المندوب المندوبه القنصل المراسل المراسله المصور المصوره المذيع المذيعه الشاعر الشاعره الروائي "
     "الروائيه المطرب المطربه المغني المغنيه الموسيقار العازف العازفه الاديب الاديبه المؤرخ الطبيب الطبيبه "
     "المحامي المحاميه القائد النقيب الرائد المقدم الملازم الرقيب المشير الكابتن الهداف المؤسس الناشر المعارض "
@@ -68,8 +69,15 @@ SAYING_VERBS = (
     "التقي التقت استقبل استقبلت زار زارت هاتف هاتفت"
 )
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
+_TITLE_MODIFIERS = 6  # «رئيس لجنة الزراعة والري والمياه النيابية …»
 _TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
+# ... and before a known place, also «عن» (whom a member or a delegate speaks for): «النائبة عن قفصة …»
+_TITLE_PLACE_PREPOSITIONS = _TITLE_PREPOSITIONS | {"عن"}
+# Pronouns that open an apposition after a speaker's name: «وقال أبو محمد الزعبي، وهو نجار …».
+_GOD = "الله"  # ends names as a family name: «حسين العبد الله», «عبد الرزاق حمد الله»
+_APPOSITION_PRONOUNS = frozenset({"وهو", "وهي"})
+_APPOSED = re.compile(r"\S+(?: \S+){0,3}  +(?:وهو|وهي) ")
 ORGANISATION_HEADS = (
     "وزاره مصرف هيئه نادي اتحاد جامعه شركه مؤسسه منظمه حركه حزب مجلس بنك جمعيه وكاله صندوق مديريه كليه "
     "معهد منتخب مجموعه غرفه نقابه محكمه لجنه كتله ائتلاف مفوضيه حكومه ديوان سلطه قوات قياده "
@@ -192,7 +200,9 @@ _OWNED_EVENT_HEADS = frozenset({"خطه", "مبادره", "ميثاق", "جائ�
 # «نجع», a «ضاحية»), islands and oases («جزيرة أرواد» is «أرواد»); a stadium is named by its
 # name («ملعب فيرنسايد» is «فيرنسايد»), but one named by a person keeps its word («ملعب الأمير فيصل بن فهد»).
 SETTLEMENT_TRIGGERS = (
-    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه"
+    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه "
+    # a Moroccan province and a river's basin: «إقليم الرحامنة», «حوض سبو»
+    "اقليم حوض"
 )
 _STADIUM = "ملعب"
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too); so are streets,
@@ -200,7 +210,9 @@ _STADIUM = "ملعب"
 # خليفة», «نهر الليطاني»).
 FACILITY_TRIGGERS = (
     "ميناء مرفا مطار قصر قلعه سد معبر مسجد جسر قاعده مستشفي جامع كنيسه كاتدرائيه معبد حقل بحيره محميه محطه دير "
-    "استاد شارع ساحه ميدان جبل وادي نهر"
+    "استاد شارع ساحه ميدان جبل وادي نهر "
+    # markets, parks, plants, reservoirs and minarets: «سوق الصاغة», «حديقة الزوراء», «معمل الزهراني», «منارة الحدباء»
+    "سوق حديقه معمل خزان مناره"
 )
 # A settlement word that is also a term of office: «ولاية الرئيس» is his term, no place named by a title.
 _TERMS_OF_OFFICE = frozenset({"ولايه"})
@@ -211,7 +223,7 @@ _PLACE_ADJECTIVES = _SIZE_ADJECTIVES | {"الاوسط", "الاعلي", "الا�
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 # «مار» (a saint) names a monastery or a church with the saint's name: «دير مار بهنام».
 _COMPOUND_PLACE_WORDS = frozenset(
-    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
+    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "ابي", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
 )
 # First words of compound place names that announce a place alone: «كفر نبل», «تل رفعت», «عين التينة» (after a
 # preposition: «عين» is also an eye).
@@ -376,11 +388,19 @@ class ContextTagger:
                 ):
                     countries[nationality] = written
         self._countries = {nationality: country for nationality, country in countries.items() if nationality[-1] == "ي"}
-        self._titles = _words(PERSON_TITLES)
+        titles = _words(PERSON_TITLES)
+        # A title's feminine, when the lexicon has it rarer than the masculine: «المزارعة», not «المؤسسة» (an
+        # institution), «المحافظة» (a governorate) or «المعارضة» (the opposition); also a title and «his» («مهاجمه»).
+        self._titles = titles | {
+            f"{title}ه"
+            for title in titles
+            if title[-1] not in "هاي" and frequencies.get(f"{title}ه", 0.0) < frequencies.get(title, 0.0)
+        }
         self._sayings = _words(SAYING_VERBS)
         self._enders = _words(_ENDERS) | frozenset(normalize(word) for word in stopwords)
         # «علي» is also «على» typed without its dots, «إمام» is «أمام»: no given names for this context.
-        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders
+        # Links are no given names: «بن عكنون» is a town, «أبي رقراق» a river.
+        self._given_names = frozenset(normalize(name) for name in given_names) - {"علي"} - self._enders - _NAME_LINKS
         self._heads = _words(ORGANISATION_HEADS)
         self._administrations = _words(_ADMINISTRATIONS)
         self._settlements = _words(SETTLEMENT_TRIGGERS)
@@ -583,6 +603,8 @@ class ContextTagger:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= 3 and (rest in self._triggers or rest in self._name_words):
                 return rest
+            if word.startswith(prefix) and prefix.endswith("ب") and rest in self._settlements:
+                return rest  # «بحي الجمالية»; not «وحي», a revelation
             # A given name that is also a word after «ب», «ل», «ك» is mostly the word: «بكامل طاقته».
             if (
                 word.startswith(prefix)
@@ -680,9 +702,12 @@ class ContextTagger:
             return None  # «الهلال الأحمر العربي السوري قافلة …»: the nationality describes what is before it
         position = 1
         # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
-        # the gazetteer knows (محافظ حمص): at most four words, then the name.
+        # the gazetteer knows (محافظ حمص): at most ``_TITLE_MODIFIERS`` words, then the name.
         while (
-            not after_nationality and position <= 4 and (token := tokens.get(position)) is not None and not token.broken
+            not after_nationality
+            and position <= _TITLE_MODIFIERS
+            and (token := tokens.get(position)) is not None
+            and not token.broken
         ):
             place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
             if place is not None and place[1] != "PER":
@@ -705,12 +730,15 @@ class ContextTagger:
                 and not tokens.hamza(token)
             ) or (token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)):
                 position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
+            elif token.word == "العام" and position == 1:
+                position += 1  # «المدير العام …»: «العام» is no «year» right after a title
             elif (
                 token.word.startswith("ل")
                 and (owner := tokens.get(position + 1)) is not None
                 and not owner.broken
                 and owner.word.startswith(("ال", "و"))
                 and token.word not in self._name_words
+                and token.word[1:] not in self._given_names  # «مدرب الفريق لسعد الشابي»: a Maghrebi given name
                 and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0) >= _CLITIC_GAIN
             ):
                 position += 1  # «رئيس الجمعية الحرفية لصياغة وصناعة الذهب …»: ل + a noun the next words own
@@ -735,7 +763,7 @@ class ContextTagger:
                 and place_word.word.startswith("ال")
             ):
                 position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
-            elif token.word in _TITLE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
+            elif token.word in _TITLE_PLACE_PREPOSITIONS and (place_end := self._known_place(tokens, position + 1)):
                 position = place_end  # «المدير الجهوي للفلاحة في صفاقس …»
             else:
                 break
@@ -788,15 +816,16 @@ class ContextTagger:
                 break  # «عين الوزير مديرا», «مالكوم هدفا»: a common noun in the accusative, written without its tanween
             if (
                 count == 0
-                and word[0] in "بلك"
+                and word[0] in "بلكوف"
                 and word not in self._name_words
+                and word not in self._given_names
                 and (
                     _verbal_noun(word[1:])
                     or self._frequencies.get(word[1:], 0.0) - self._frequencies.get(word, 0.0) >= _NOUN_GAIN
                 )
             ):
-                break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …»: a preposition and a noun, not a name
-            if count == 0 and self._future_verb(word):
+                break  # «يسمح للرئيس بتسليم …», «تعرض الشاب لإصابة …», «فاعترف»: a proclitic and a word, not a name
+            if self._future_verb(word):
                 break  # «اللاعبة ستمثل بلادها»: a verb, not a name
             if (
                 f"ال{word}" in self._nationalities
@@ -806,7 +835,9 @@ class ContextTagger:
                 break  # «وزير سوري سابق», «لاعب عراقي»: an indefinite nationality, not a name
             # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
             # («عبد العزيز بن سلمان»).
-            if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link):
+            # «محمد عبد الحميد الفقي»: «عبد …» inside the name counts as one word.
+            joined = any(tokens[i].word == "عبد" for i in range(start, position - 1))
+            if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link and not joined):
                 break
             # «عبد السلام هيكل»: «عبد …» is one given name of two words.
             compound = tokens[start].word == "عبد" and count == 2
@@ -817,6 +848,16 @@ class ContextTagger:
             if (
                 count >= 2
                 and not after_link
+                and word.startswith("ال")
+                and word != _GOD
+                and word not in self._name_words
+                and self._frequencies.get(word, 0.0) >= RARE_ZIPF
+            ):
+                break  # «وافتتح المهاجم جوناثان ماتوس التسجيل»: the verb's object, a common noun, not a family name
+            if (
+                count >= 2
+                and not after_link
+                and word != _GOD
                 and (described := tokens.get(position + 1)) is not None
                 and described.word in _PREPOSITIONS
             ):
@@ -868,6 +909,12 @@ class ContextTagger:
         if surname is not None and not surname.word.startswith("ال"):
             if tokens.original(tokens[0].end - len(self._bare(tokens[0].word))) in tokens.known:
                 return None
+            if surname.word == "عبد" and not surname.broken:
+                # «سعاد عبد المنعم»: «عبد» and a definite name of God is the father's name
+                god = tokens.get(2)
+                if god is None or god.broken or not god.word.startswith("ال") or god.word in self._enders:
+                    return None
+                return tokens.span(0, 3, "PER", 0)
             end = 1
             while (
                 end < MAX_NAME_WORDS
@@ -875,6 +922,8 @@ class ContextTagger:
                 and not (end > 1 and self._owned_by(tokens, end))
             ):
                 end += 1
+            if end > 1 and (family := tokens.get(end)) is not None and family.word.startswith("ال"):
+                end += self._definite_surname(tokens, family)  # «خالد جاسم الربيعي»
             return tokens.span(0, end, "PER", 0) if end > 1 else None
         if (
             surname is None
@@ -963,13 +1012,42 @@ class ContextTagger:
         the clause («وقالت جيورجيا ميلوني إن …»), not «قال مصدر أمني» nor «أكد دبلوماسيون غربيون» (a known given name
         after the verb is the given-name rule's)."""
         first = tokens.get(1)
-        if first is None or first.word in self._given_names or tokens.original(first.start) in tokens.known:
+        if first is None or tokens.original(first.start) in tokens.known:
+            return None
+        if (apposed := self._apposed_speaker(tokens)) is not None:
+            return apposed
+        if first.word in self._given_names:
             return None
         end = 1
         while end <= MAX_NAME_WORDS and self._surname_word(tokens, end) and self._foreign_word(tokens, end):
             end += 1
         after = tokens.get(end)
         if end < 3 or not (after is None or after.broken or after.word in self._enders):
+            return None
+        return tokens.span(1, end, "PER", 1)
+
+    def _apposed_speaker(self, tokens: _Window) -> _Span | None:
+        """Who speaks, named by two to four words and described after a comma by «وهو»/«وهي»: «وقال أبو محمد الزعبي،
+        وهو نجار …», «وقالت سعاد عبد المنعم، وهي أرملة …»; words that are no titles, no function words and no common
+        words, the last a rare or a known name word (not «وقالت الحكومة المحلية، وهي …»)."""
+        end = 1
+        while (token := tokens.get(end)) is not None and not token.broken and end <= 4:
+            word = token.word
+            if word in self._enders or self._title(word) or word in self._triggers:
+                return None
+            if self._common(word) and word not in _NAME_LINKS:
+                return None
+            end += 1
+        last = tokens.get(end - 1)
+        if (
+            token is None
+            or end < 3
+            or token.word not in _APPOSITION_PRONOUNS
+            or not tokens.comma(token)
+            or last is None
+            or last.word in _NAME_LINKS
+            or (last.word not in self._name_words and self._frequencies.get(last.word, 0.0) >= RARE_ZIPF)
+        ):
             return None
         return tokens.span(1, end, "PER", 1)
 
@@ -981,8 +1059,12 @@ class ContextTagger:
         if not following or following in self._enders:
             return False
         if kind == _SAYING:
+            if _APPOSED.match(words, end + 1):
+                return True  # «وقال الحسين أوبلا، وهو مزارع …»: checked by ``_apposed_speaker``
             return not following.startswith("ال") and self._frequencies.get(following, 0.0) < PLACE_ZIPF
-        return self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
+        return following == "عبد" or (  # «ريم عبد الغفور»: «عبد …» is the father's name
+            self._frequencies.get(following, 0.0) < (RARE_ZIPF if following.startswith("ال") else COMMON_ZIPF)
+        )
 
     def _may_follow_nationality(self, words: str, end: int) -> bool:
         """Whether the word after a nationality ending at ``end`` may start a name (a double space: punctuation)."""
@@ -1560,6 +1642,14 @@ class ContextTagger:
             not (compound or self._name_word(name))
             or (name.word[-1] == "ا" and tokens.accusative(name))
             or name.word.startswith("لل")  # «جسر للطاقة»: what the facility is for
+            or (  # «محطة لتحلية المياه»: ل + a noun, what it is for
+                name.word[0] == "ل"
+                and name.word not in self._places
+                and (
+                    _verbal_noun(name.word[1:])
+                    or self._frequencies.get(name.word[1:], 0.0) - self._frequencies.get(name.word, 0.0) >= _CLITIC_GAIN
+                )
+            )
             or (not compound and name.word not in self._places and self._describes(name.word, trigger))
         ):
             return None  # «قرية مجاورة», «مدينة ساحلية»: an agreeing adjective describes the place
