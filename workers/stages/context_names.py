@@ -317,10 +317,7 @@ class _Window:
 
     def before(self) -> str:
         """The word before the first token, if no punctuation is between them."""
-        start = self._tokens[0].start
-        previous = self._body.words.rfind(" ", 0, max(0, start - 1))
-        word = self._body.words[previous + 1 : max(0, start - 1)]
-        return "" if self._tokens[0].broken or " " in word else word
+        return _word_before(self._body.words, self._tokens[0])
 
     def unbroken(self, token: _Token) -> _Window:
         """The words from ``token`` on, read as if no punctuation were before it (a name after a comma)."""
@@ -468,6 +465,21 @@ class ContextTagger:
             bare = self._definite(token.word) or self._bare(token.word)
             if bare not in self._triggers and bare not in self._nationalities and bare not in self._given_names:
                 continue
+            if (
+                kind == _GIVEN
+                and bare not in self._titles
+                and bare in self._given_names
+                and bare not in self._triggers
+                and body.offsets.original(end - len(self._bare(token.word))) in starts
+            ):
+                continue  # «فلاديمير بوتين»: the gazetteer's person (``_given`` would say so after building a window)
+            if (
+                bare in self._nationalities
+                and bare not in self._given_names
+                and bare not in _GENERAL_HEADS
+                and _word_before(body.words, token).startswith("ال")
+            ):
+                continue  # «الرئيس الروسي …»: the nationality describes the word before it (as ``_person`` says)
             window = _Window(self, body, token, starts)
             if token.broken and bare in self._titles and window.comma(token):
                 before = self._named_before(body, token, starts)
@@ -1135,13 +1147,13 @@ class ContextTagger:
 
     def _owned(self, tokens: _Window, position: int) -> bool:
         """Whether ``tokens[position]`` is «و» + a noun the next definite word owns («وصناعة الذهب»)."""
-        token, owner = tokens.get(position), tokens.get(position + 1)
+        token = tokens.get(position)
+        if token is None or not token.word.startswith("و") or token.word.startswith("وال"):
+            return False
+        owner = tokens.get(position + 1)
         return (
-            token is not None
-            and owner is not None
+            owner is not None
             and not owner.broken
-            and token.word.startswith("و")
-            and not token.word.startswith("وال")
             and owner.word.startswith("ال")
             # و + a noun, as the frequencies say, or a word too rare to tell («وتقانة»); not a name («وديع»)
             and self._frequencies.get(token.word[1:], 0.0) - self._frequencies.get(token.word, 0.0)
@@ -1370,10 +1382,11 @@ class ContextTagger:
     @staticmethod
     def _general_union(tokens: _Window, head: str) -> bool:
         """Whether a union is named «العام» and a relation adjective: «الاتحاد العام التونسي للشغل»."""
+        if head not in _GENERAL_HEADS:
+            return False  # before reading the next words: asked of every trigger that is no other head
         general, adjective = tokens.get(1), tokens.get(2)
         return (
-            head in _GENERAL_HEADS
-            and general is not None
+            general is not None
             and adjective is not None
             and not (general.broken or adjective.broken)
             and general.word == "العام"
@@ -1948,6 +1961,13 @@ def _verbal_noun(word: str) -> bool:
     if len(word) == 6 and word[0] == "ا":
         return word[4] == "ا"
     return len(word) == 7 and word.startswith("است") and word[5] == "ا"
+
+
+def _word_before(words: str, token: _Token) -> str:
+    """The word before ``token`` in ``words``, if no punctuation is between them."""
+    previous = words.rfind(" ", 0, max(0, token.start - 1))
+    word = words[previous + 1 : max(0, token.start - 1)]
+    return "" if token.broken or " " in word else word
 
 
 def _care_noun(word: str) -> bool:
