@@ -722,7 +722,9 @@ class ContextTagger:
             and not token.broken
         ):
             place = tokens.known.get(tokens.original(token.end - len(self._bare(token.word))))
-            if place is not None and place[1] != "PER":
+            if place is not None and place[1] == "PER":
+                break  # the gazetteer's person is the name («الرئيس الروسي فلاديمير بوتين»)
+            if place is not None:
                 position += 1
                 while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
                     position += 1
