@@ -60,9 +60,13 @@ def _matches(gold: _Mention, predicted: _Mention, by_canonical: bool = True) -> 
     return gold.type == predicted.type and same_name and _overlap(gold, predicted)
 
 
-# The row of ``score_entities`` that ignores canonicals: a mention found under another name or with another
-# extent counts, which separates naming conventions from mentions nobody found.
-ANY_CANONICAL = "all, any name"
+def any_name(kind: str) -> str:
+    """The row of ``score_entities`` for ``kind`` that ignores canonicals: a mention found under another name or
+    with another extent counts, which separates naming conventions from mentions nobody found."""
+    return f"{kind}, any name"
+
+
+ANY_CANONICAL = any_name("all")
 
 
 def _entity_row(gold: Sequence[_Mention], predicted: Sequence[_Mention], by_canonical: bool) -> dict[str, float]:
@@ -87,7 +91,7 @@ def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dic
     """Per type and overall (micro): a predicted entity is right when a gold mention of the same type and the
     same canonical (compared after letter normalization) overlaps its span. A prediction that matches no gold
     mention but lies inside a gold mention of another entity (a place inside an organisation's name) is not
-    scored. The ``ANY_CANONICAL`` row scores all types the same way without comparing canonicals."""
+    scored. The ``any_name`` rows score each type, and all, the same way without comparing canonicals."""
     gold: list[_Mention] = []
     predicted: list[_Mention] = []
     for document in documents:
@@ -99,13 +103,14 @@ def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dic
             predicted.append(
                 _Mention(doc_id, entity["start"], entity["end"], entity["type"], normalize(entity["canonical"]))
             )
-    table = {
-        kind: _entity_row(
-            [m for m in gold if kind in ("all", m.type)], [q for q in predicted if kind in ("all", q.type)], True
-        )
-        for kind in (*ENTITY_TYPES, "all")
-    }
-    table[ANY_CANONICAL] = _entity_row(gold, predicted, by_canonical=False)
+    table: dict[str, dict[str, float]] = {}
+    for by_canonical in (True, False):
+        for kind in (*ENTITY_TYPES, "all"):
+            table[kind if by_canonical else any_name(kind)] = _entity_row(
+                [m for m in gold if kind in ("all", m.type)],
+                [q for q in predicted if kind in ("all", q.type)],
+                by_canonical,
+            )
     return table
 
 

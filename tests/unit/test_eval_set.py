@@ -91,7 +91,7 @@ def test_harness_runs_end_to_end_on_a_subset() -> None:
 
 def test_a_mention_tagged_under_another_name_counts_only_in_the_any_name_row() -> None:
     from evaluation.dataset import EvalSet, GoldEntity
-    from evaluation.scoring import ANY_CANONICAL, score_entities
+    from evaluation.scoring import ANY_CANONICAL, any_name, score_entities
 
     body = "وقعت مجموعة إيني اتفاقا مع سوناطراك في الجزائر."
     gold = [GoldEntity("إيني", "ORG", "إيني"), GoldEntity("سوناطراك", "ORG", "سوناطراك")]
@@ -101,3 +101,5 @@ def test_a_mention_tagged_under_another_name_counts_only_in_the_any_name_row() -
     scores = score_entities(evalset, [{"id": "d", "body": body, "entities": [tagged]}])
     assert (scores["ORG"]["recall"], scores["ORG"]["precision"]) == (0.0, 0.0)
     assert (scores[ANY_CANONICAL]["recall"], scores[ANY_CANONICAL]["precision"]) == (0.5, 1.0)
+    assert (scores[any_name("ORG")]["recall"], scores[any_name("ORG")]["precision"]) == (0.5, 1.0)
+    assert scores[any_name("PER")]["gold"] == 0
