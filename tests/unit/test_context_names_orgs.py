@@ -4,7 +4,7 @@ clubs of the Arab leagues (sentences written for these tests)."""
 from __future__ import annotations
 
 import pytest
-from tagging_support import entities
+from tagging_support import entities, names_of
 
 from marsad.workers.pipeline import Tagger
 
@@ -187,10 +187,6 @@ def test_a_company_named_by_a_common_word_or_a_place_is_not_found_by_that_word(t
     assert ("الفرات", "ORG", "شركة الفرات للإنشاءات") not in found
 
 
-def _bodies(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
-    return [(text, canonical) for text, kind, canonical in entities(tag, sentence) if kind == "ORG"]
-
-
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -226,7 +222,7 @@ def _bodies(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
     ],
 )
 def test_bodies_named_by_their_construct_and_adjectives(tag: Tagger, sentence: str, expected: str) -> None:
-    assert expected in [text for text, _ in _bodies(tag, sentence)]
+    assert expected in [text for text, _ in names_of(tag, sentence, "ORG")]
 
 
 @pytest.mark.parametrize(
@@ -246,26 +242,26 @@ def test_bodies_named_by_their_construct_and_adjectives(tag: Tagger, sentence: s
     ],
 )
 def test_no_body_where_the_words_name_none(tag: Tagger, sentence: str) -> None:
-    assert _bodies(tag, sentence) == []
+    assert names_of(tag, sentence, "ORG") == []
 
 
 def test_the_year_after_a_body_is_no_part_of_its_name(tag: Tagger) -> None:
-    assert _bodies(tag, "أعلنت وزارة الصحة العام الماضي خطة للطوارئ.") == [("وزارة الصحة", "وزارة الصحة")]
+    assert names_of(tag, "أعلنت وزارة الصحة العام الماضي خطة للطوارئ.", "ORG") == [("وزارة الصحة", "وزارة الصحة")]
 
 
 def test_civil_defence_is_a_body_and_a_gulf_club_is_found_by_its_name_in_a_match_report(tag: Tagger) -> None:
-    assert _bodies(tag, "انتشلت فرق الدفاع المدني ثلاثة مصابين.") == [("الدفاع المدني", "الدفاع المدني")]
-    assert _bodies(tag, "فاز نادي الخليج على ضيفه، وتقدم الخليج إلى المركز الرابع في الدوري.") == [
+    assert names_of(tag, "انتشلت فرق الدفاع المدني ثلاثة مصابين.", "ORG") == [("الدفاع المدني", "الدفاع المدني")]
+    assert names_of(tag, "فاز نادي الخليج على ضيفه، وتقدم الخليج إلى المركز الرابع في الدوري.", "ORG") == [
         ("نادي الخليج", "نادي الخليج"),
         ("الخليج", "نادي الخليج"),
     ]
     # Without a sports word the Gulf is no club.
-    assert _bodies(tag, "وصلت الأمطار إلى دول الخليج أمس.") == []
+    assert names_of(tag, "وصلت الأمطار إلى دول الخليج أمس.", "ORG") == []
 
 
 def test_an_organisation_named_by_a_foreign_name_is_called_by_it(tag: Tagger) -> None:
-    assert _bodies(tag, "بالشراكة مع منظمة أوكسفام الدولية، وزعت المساعدات.") == [("منظمة أوكسفام", "أوكسفام")]
+    assert names_of(tag, "بالشراكة مع منظمة أوكسفام الدولية، وزعت المساعدات.", "ORG") == [("منظمة أوكسفام", "أوكسفام")]
     # An organisation named by Arabic words keeps its head and «الدولية».
-    assert _bodies(tag, "وقالت منظمة الإغاثة الدولية إن القوافل وصلت.") == [
+    assert names_of(tag, "وقالت منظمة الإغاثة الدولية إن القوافل وصلت.", "ORG") == [
         ("منظمة الإغاثة الدولية", "منظمة الإغاثة الدولية")
     ]

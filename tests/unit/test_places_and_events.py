@@ -4,7 +4,7 @@ outside the region, wars, elections, treaties and meetings (sentences written fo
 from __future__ import annotations
 
 import pytest
-from tagging_support import entities
+from tagging_support import entities, names_of
 
 from marsad.workers.pipeline import Tagger
 
@@ -172,10 +172,6 @@ def test_the_year_after_a_law_is_no_part_of_its_name(tag: Tagger) -> None:
     assert [e for e in found if e[1] == "MISC"] == [("قانون الموازنة", "MISC", "قانون الموازنة")]
 
 
-def _places(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
-    return [(text, canonical) for text, kind, canonical in entities(tag, sentence) if kind == "LOC"]
-
-
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -196,7 +192,7 @@ def _places(tag: Tagger, sentence: str) -> list[tuple[str, str]]:
     ],
 )
 def test_facilities_basins_and_provinces(tag: Tagger, sentence: str, expected: list[tuple[str, str]]) -> None:
-    assert _places(tag, sentence) == expected
+    assert names_of(tag, sentence, "LOC") == expected
 
 
 @pytest.mark.parametrize(
@@ -213,4 +209,4 @@ def test_facilities_basins_and_provinces(tag: Tagger, sentence: str, expected: l
     ],
 )
 def test_no_place_from_a_common_noun_after_a_trigger(tag: Tagger, sentence: str) -> None:
-    assert _places(tag, sentence) == []
+    assert names_of(tag, sentence, "LOC") == []
