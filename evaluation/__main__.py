@@ -14,7 +14,7 @@ from typing import Any
 
 from evaluation import modes
 from evaluation.dataset import ENTITY_TYPES, EVAL_DIR, SPLITS, EvalSet, load, restrict, split_ids
-from evaluation.scoring import SystemOutput, any_name, score
+from evaluation.scoring import EXACT_CANONICAL, SystemOutput, any_name, score
 
 PARTS = (*SPLITS, "all")
 
@@ -33,7 +33,7 @@ def _memoized(search: Callable[[str, int], list[str]]) -> Callable[[str, int], l
 
 def score_parts(evalset: EvalSet, output: SystemOutput) -> dict[str, Any]:
     """``{"dev": …, "heldout": …, "all": …}`` for the parts of the set that have articles."""
-    output = SystemOutput(output.documents, output.alerts, _memoized(output.search))
+    output = SystemOutput(output.documents, output.alerts, _memoized(output.search), output.names)
     parts: dict[str, Any] = {}
     for name in SPLITS:
         if ids := split_ids(evalset, name):
@@ -63,19 +63,19 @@ def _f(value: float) -> str:
 
 
 def table(name: str, scores: dict[str, Any]) -> str:
-    lines = [f"== {name} ({scores['documents']} documents)", f"{'':<28}{'P':>7}{'R':>7}{'gold':>7}{'pred':>7}"]
-    for kind in (*ENTITY_TYPES, "all", *(any_name(kind) for kind in (*ENTITY_TYPES, "all"))):
+    lines = [f"== {name} ({scores['documents']} documents)", f"{'':<31}{'P':>7}{'R':>7}{'gold':>7}{'pred':>7}"]
+    for kind in (*ENTITY_TYPES, "all", *(any_name(kind) for kind in (*ENTITY_TYPES, "all")), EXACT_CANONICAL):
         row = scores["entities"][kind]
         label = f"entities {kind}"
-        lines.append(f"{label:<28}{_f(row['precision']):>7}{_f(row['recall']):>7}{row['gold']:>7}{row['predicted']:>7}")
+        lines.append(f"{label:<31}{_f(row['precision']):>7}{_f(row['recall']):>7}{row['gold']:>7}{row['predicted']:>7}")
     for key, label in (("alerts", "alerts (rule, doc)"), ("dedup", "dedup (duplicate→original)")):
         row = scores[key]
-        lines.append(f"{label:<28}{_f(row['precision']):>7}{_f(row['recall']):>7}{row['gold']:>7}{row['predicted']:>7}")
+        lines.append(f"{label:<31}{_f(row['precision']):>7}{_f(row['recall']):>7}{row['gold']:>7}{row['predicted']:>7}")
     search = scores["search"]
-    lines.append(f"{'search plain recall':<28}{_f(search['plain_recall']):>14}")
-    lines.append(f"{'search variant recall':<28}{_f(search['variant_recall']):>14}")
+    lines.append(f"{'search plain recall':<31}{_f(search['plain_recall']):>14}")
+    lines.append(f"{'search variant recall':<31}{_f(search['variant_recall']):>14}")
     lines.append(
-        f"{'false-friend hits':<28}{search['false_friend_hits']:>14} of {search['false_friend_checked']} forbidden"
+        f"{'false-friend hits':<31}{search['false_friend_hits']:>14} of {search['false_friend_checked']} forbidden"
     )
     if search["false_friend_examples"]:
         lines.append("  e.g. " + ", ".join(search["false_friend_examples"]))

@@ -18,9 +18,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from evaluation.arabic import normalize
 from evaluation.dataset import EvalSet
-from evaluation.scoring import SystemOutput
+from evaluation.scoring import KnownNames, SystemOutput
 from marsad.cli import main as marsad_main
+from marsad.workers.settings import get_settings
+from marsad.workers.stages.entities import load_gazetteer
 
 REPO = Path(__file__).resolve().parent.parent
 DISTRIBUTED_TIMEOUT_S = 300.0
@@ -62,6 +65,17 @@ def _quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
+def gazetteer_names() -> KnownNames:
+    """The names the shipped gazetteer (both modes run with it) lists for each of its entities: canonical,
+    aliases, short and ambiguous forms."""
+    names: dict[tuple[str, str], frozenset[str]] = {}
+    for entry in load_gazetteer(get_settings().gazetteer_dir):
+        key = (entry.type, normalize(entry.canonical))
+        forms = (entry.canonical, *entry.aliases, *entry.short, *entry.ambiguous)
+        names[key] = names.get(key, frozenset()) | {normalize(form) for form in forms}
+    return names
+
+
 @contextlib.contextmanager
 def _environment(overrides: dict[str, str | None]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in overrides}
@@ -96,7 +110,7 @@ def embedded(evalset: EvalSet) -> Iterator[SystemOutput]:
             hits = _last_json(marsad("search", "--store", store, "--limit", str(limit), "--json", query))
             return [str(hit["id"]) for hit in hits]
 
-        yield SystemOutput(documents, alerts, search)
+        yield SystemOutput(documents, alerts, search, gazetteer_names())
 
 
 def _free_port() -> int:
@@ -160,7 +174,7 @@ def distributed(
             def search(query: str, limit: int) -> list[str]:
                 return [str(hit["id"]) for hit in _last_json(marsad("search", "--limit", str(limit), "--json", query))]
 
-            yield SystemOutput(documents, alerts, search)
+            yield SystemOutput(documents, alerts, search, gazetteer_names())
         finally:
             worker.terminate()
             try:

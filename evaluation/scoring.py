@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from evaluation.arabic import normalize, occurrences
@@ -11,15 +11,21 @@ from evaluation.dataset import ENTITY_TYPES, EvalSet
 
 SEARCH_LIMIT = 100
 
+# (type, canonical) → every name the system knows that entity by, all letter-normalized. A gold canonical among
+# the names of the predicted entity names the same entity: a blind writer cannot know which of them the
+# gazetteer calls canonical («داعش» for «تنظيم الدولة الإسلامية»).
+KnownNames = Mapping[tuple[str, str], frozenset[str]]
+
 
 @dataclass(slots=True)
 class SystemOutput:
-    """What one mode produced: enriched documents and alerts (CONTRACTS §2, §3) and a search function
-    returning the ids of the hits for a query."""
+    """What one mode produced: enriched documents and alerts (CONTRACTS §2, §3), a search function returning
+    the ids of the hits for a query, and the names its gazetteer knows each entity by."""
 
     documents: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     search: Callable[[str, int], list[str]]
+    names: KnownNames = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +61,14 @@ def _overlap(a: _Mention, b: _Mention) -> bool:
     return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
-def _matches(gold: _Mention, predicted: _Mention, by_canonical: bool = True) -> bool:
-    same_name = gold.canonical == predicted.canonical or not by_canonical
-    return gold.type == predicted.type and same_name and _overlap(gold, predicted)
+def _matches(gold: _Mention, predicted: _Mention, names: KnownNames | None) -> bool:
+    """Same type, overlapping spans and the same entity: the same canonical, or the gold's canonical is one of
+    ``names`` of the predicted entity. ``names=None`` compares no names."""
+    if gold.type != predicted.type or not _overlap(gold, predicted):
+        return False
+    if names is None or gold.canonical == predicted.canonical:
+        return True
+    return gold.canonical in names.get((predicted.type, predicted.canonical), ())
 
 
 def any_name(kind: str) -> str:
@@ -67,14 +78,16 @@ def any_name(kind: str) -> str:
 
 
 ANY_CANONICAL = any_name("all")
+# The overall row that asks for the gold's very canonical, as the scores did before names were judged.
+EXACT_CANONICAL = "all, exact canonical"
 
 
-def _entity_row(gold: Sequence[_Mention], predicted: Sequence[_Mention], by_canonical: bool) -> dict[str, float]:
-    found = sum(1 for m in gold if any(_matches(m, q, by_canonical) for q in predicted))
+def _entity_row(gold: Sequence[_Mention], predicted: Sequence[_Mention], names: KnownNames | None) -> dict[str, float]:
+    found = sum(1 for m in gold if any(_matches(m, q, names) for q in predicted))
     right = 0
     scored = 0
     for q in predicted:
-        if any(_matches(m, q, by_canonical) for m in gold):
+        if any(_matches(m, q, names) for m in gold):
             right += 1
             scored += 1
         elif not any(m.start <= q.start and q.end <= m.end and m.doc == q.doc for m in gold):
@@ -87,11 +100,22 @@ def _entity_row(gold: Sequence[_Mention], predicted: Sequence[_Mention], by_cano
     }
 
 
-def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def _predicted(document: dict[str, Any]) -> list[_Mention]:
+    return [
+        _Mention(document["id"], e["start"], e["end"], e["type"], normalize(e["canonical"]))
+        for e in document.get("entities") or []
+    ]
+
+
+def score_entities(
+    evalset: EvalSet, documents: Sequence[dict[str, Any]], names: KnownNames
+) -> dict[str, dict[str, float]]:
     """Per type and overall (micro): a predicted entity is right when a gold mention of the same type and the
-    same canonical (compared after letter normalization) overlaps its span. A prediction that matches no gold
-    mention but lies inside a gold mention of another entity (a place inside an organisation's name) is not
-    scored. The ``any_name`` rows score each type, and all, the same way without comparing canonicals."""
+    same entity overlaps its span: the same canonical (compared after letter normalization), or a gold
+    canonical that ``names`` lists for the predicted entity. A prediction that matches no gold mention but lies
+    inside a gold mention of another entity (a place inside an organisation's name) is not scored. The
+    ``any_name`` rows score each type, and all, the same way without comparing canonicals; the
+    ``EXACT_CANONICAL`` row scores all without ``names``."""
     gold: list[_Mention] = []
     predicted: list[_Mention] = []
     for document in documents:
@@ -99,22 +123,17 @@ def score_entities(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> dic
         if doc_id not in evalset.entities:
             continue
         gold.extend(gold_mentions(document["body"], doc_id, evalset.entities[doc_id]))
-        for entity in document.get("entities") or []:
-            predicted.append(
-                _Mention(doc_id, entity["start"], entity["end"], entity["type"], normalize(entity["canonical"]))
-            )
+        predicted.extend(_predicted(document))
     table: dict[str, dict[str, float]] = {}
-    for by_canonical in (True, False):
-        for kind in (*ENTITY_TYPES, "all"):
-            table[kind if by_canonical else any_name(kind)] = _entity_row(
-                [m for m in gold if kind in ("all", m.type)],
-                [q for q in predicted if kind in ("all", q.type)],
-                by_canonical,
-            )
+    for kind in (*ENTITY_TYPES, "all"):
+        of_kind = [m for m in gold if kind in ("all", m.type)], [q for q in predicted if kind in ("all", q.type)]
+        table[kind] = _entity_row(*of_kind, names)
+        table[any_name(kind)] = _entity_row(*of_kind, None)
+    table[EXACT_CANONICAL] = _entity_row(gold, predicted, {})
     return table
 
 
-def entity_errors(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+def entity_errors(evalset: EvalSet, documents: Sequence[dict[str, Any]], names: KnownNames) -> list[dict[str, str]]:
     """What the entity scores count against marsad, one row per mention: ``missed`` (a gold mention no
     prediction matches) and ``false`` (a scored prediction matching no gold mention), with the text."""
     rows: list[dict[str, str]] = []
@@ -124,15 +143,12 @@ def entity_errors(evalset: EvalSet, documents: Sequence[dict[str, Any]]) -> list
             continue
         body = document["body"]
         gold = gold_mentions(body, doc_id, evalset.entities[doc_id])
-        predicted = [
-            _Mention(doc_id, e["start"], e["end"], e["type"], normalize(e["canonical"]))
-            for e in document.get("entities") or []
-        ]
+        predicted = _predicted(document)
         for m in gold:
-            if not any(_matches(m, q) for q in predicted):
+            if not any(_matches(m, q, names) for q in predicted):
                 rows.append({"kind": "missed", "type": m.type, "doc": doc_id, "text": body[m.start : m.end]})
         for q in predicted:
-            if any(_matches(m, q) for m in gold):
+            if any(_matches(m, q, names) for m in gold):
                 continue
             if any(m.start <= q.start and q.end <= m.end for m in gold):
                 continue
@@ -182,9 +198,9 @@ def score(evalset: EvalSet, output: SystemOutput) -> dict[str, Any]:
     pairs = {(str(d["id"]), str(d["duplicate_of"])) for d in documents if d.get("duplicate_of")}
     return {
         "documents": len(documents),
-        "entities": score_entities(evalset, documents),
+        "entities": score_entities(evalset, documents, output.names),
         "alerts": _pr(evalset.alerts, alerts),
         "dedup": _pr(evalset.duplicate_pairs, pairs),
         "search": score_search(evalset, output.search),
-        "entity_errors": entity_errors(evalset, documents),
+        "entity_errors": entity_errors(evalset, documents, output.names),
     }

@@ -98,8 +98,31 @@ def test_a_mention_tagged_under_another_name_counts_only_in_the_any_name_row() -
     evalset = EvalSet(Path("."), [], {"d": gold}, set(), set(), [], Path("."))
     start = body.index("مجموعة")
     tagged = {"start": start, "end": start + len("مجموعة إيني"), "type": "ORG", "canonical": "مجموعة إيني"}
-    scores = score_entities(evalset, [{"id": "d", "body": body, "entities": [tagged]}])
+    scores = score_entities(evalset, [{"id": "d", "body": body, "entities": [tagged]}], {})
     assert (scores["ORG"]["recall"], scores["ORG"]["precision"]) == (0.0, 0.0)
     assert (scores[ANY_CANONICAL]["recall"], scores[ANY_CANONICAL]["precision"]) == (0.5, 1.0)
     assert (scores[any_name("ORG")]["recall"], scores[any_name("ORG")]["precision"]) == (0.5, 1.0)
     assert scores[any_name("PER")]["gold"] == 0
+
+
+def test_a_gold_canonical_the_gazetteer_lists_for_the_tagged_entity_is_the_same_entity() -> None:
+    from evaluation.dataset import EvalSet, GoldEntity
+    from evaluation.scoring import EXACT_CANONICAL, score_entities
+
+    body = "أعلن تنظيم داعش مسؤوليته، وقال الجيش إن داعش خسر مواقع قرب الرقة."
+    gold = [GoldEntity("داعش", "ORG", "داعش"), GoldEntity("الرقة", "LOC", "الرقة")]
+    evalset = EvalSet(Path("."), [], {"d": gold}, set(), set(), [], Path("."))
+    entities = [
+        {"start": start, "end": start + len("داعش"), "type": "ORG", "canonical": "تنظيم الدولة الإسلامية"}
+        for start in (body.index("داعش"), body.rindex("داعش"))
+    ]
+    start = body.index("الرقة")
+    entities.append({"start": start, "end": start + len("الرقة"), "type": "LOC", "canonical": "مدينة الرقة"})
+    names = {
+        ("ORG", "تنظيم الدوله الاسلاميه"): frozenset({"تنظيم الدوله الاسلاميه", "داعش"}),
+        ("LOC", "مدينه الرقه"): frozenset({"مدينه الرقه"}),
+    }
+    scores = score_entities(evalset, [{"id": "d", "body": body, "entities": entities}], names)
+    assert (scores["ORG"]["recall"], scores["ORG"]["precision"]) == (1.0, 1.0)
+    assert scores["LOC"]["recall"] == 0.0  # «الرقة» is not among the names of «مدينة الرقة»
+    assert scores[EXACT_CANONICAL]["recall"] == 0.0
