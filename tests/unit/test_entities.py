@@ -281,3 +281,20 @@ def test_amman_needs_a_word_of_jordan_and_oman_keeps_its_short_form(tagger: Gaze
     assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عمان الشهر الماضي.") == []
     assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عمّان الشهر الماضي.") == [("عمّان", "LOC", "عمّان")]
     assert tag(tagger, "شارك المنتخب في بطولة أقيمت في عُمان الشهر الماضي.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "canonical"),
+    [
+        ("ترأس الرئيس اجتماعاً لمجلس الأمن القومي لبحث الوضع على الحدود.", None),
+        ("وقال أمين مجلس الأمن الوطني إن الحكومة لن تتراجع.", None),
+        ("دعت موسكو إلى جلسة طارئة لمجلس الأمن لبحث الهجوم.", "مجلس الأمن الدولي"),
+        ("صوّت مجلس الأمن الدولي على القرار بالإجماع.", "مجلس الأمن الدولي"),
+        ("وتتجه الأنظار إلى مواجهة بايرن المقبلة أمام فرانكفورت.", "بايرن ميونخ"),
+    ],
+)
+def test_a_short_name_followed_by_another_qualifier_is_another_body(
+    tagger: GazetteerTagger, sentence: str, canonical: str | None
+) -> None:
+    found = {entity_canonical for _, kind, entity_canonical in tag(tagger, sentence) if kind == "ORG"}
+    assert found == ({canonical} if canonical else set())

@@ -164,6 +164,8 @@ _FOLLOWERS = frozenset(
 # An article with this many cues of an entity (a match report) is about its field: the entity's ambiguous forms
 # without the article («برشلونة», «سيتي») count anywhere in it.
 TOPIC_CUES = 3
+# Definite words ending like a nisba adjective that say when, not which («مواجهة بايرن الماضي»).
+_TIMES = frozenset({"الماضي", "الحالي", "الجاري"})
 
 
 class GazetteerTagger:
@@ -185,6 +187,7 @@ class GazetteerTagger:
                 forms.append((form, _Form(entry.canonical, entry.type, is_short=False, cues=entry_cues, marks=marks)))
             cues.update(entry_cues)
         self._matcher = TermMatcher(forms)
+        self._canonical_words = {entry.canonical: normalize(entry.canonical) for entry in entries}
         # Cues match as written, after clitics: a cue that counts with the article lists that form too.
         self._cues = TermMatcher((cue, cue) for cue in cues)
 
@@ -208,7 +211,8 @@ class GazetteerTagger:
         usable: list[TermHit[_Form]] = [
             hit
             for hit in hits
-            if not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body.original)) < hit.start
+            if (not hit.payload.is_short or first_full.get(hit.payload.canonical, len(body.original)) < hit.start)
+            and not _qualified_otherwise(hit, self._canonical_words[hit.payload.canonical], body)
         ]
         chosen = longest_non_overlapping(usable)
         return [
@@ -293,6 +297,22 @@ def _out_of_place(hit: TermHit[_Form], text: NormalizedText) -> bool:
     following = text.words[hit.end + 1 :].split(" ", 1)[0]
     return previous.startswith("ال") or (
         following.startswith("ال") and not following.endswith("ي") and following not in _FOLLOWERS
+    )
+
+
+def _qualified_otherwise(hit: TermHit[_Form], canonical: str, text: NormalizedText) -> bool:
+    """A form that is the canonical name without its last words, followed at once by another definite nisba
+    adjective, names another entity: «مجلس الأمن القومي» is not «مجلس الأمن الدولي», «الساحل الأفريقي» not «الساحل
+    السوري» (but «مواجهة بايرن المقبلة» is Bayern's next match, «الماضي» a time)."""
+    form = text.words[hit.start : hit.end]
+    if not canonical.startswith(form + " ") or text.normalized[hit.end : hit.end + 1] != " ":
+        return False
+    following = text.words[hit.end + 1 :].split(" ", 1)[0]
+    return (
+        following.startswith("ال")
+        and following.endswith(("ي", "يه"))
+        and following not in _TIMES
+        and following != canonical[len(form) + 1 :].split(" ", 1)[0]
     )
 
 
