@@ -108,7 +108,7 @@ ATTESTED_ZIPF = 1.5
 UNARABIC = re.compile(r"ى\B|\bئ|اا")
 ARTICLE_ZIPF = 2.0  # a one-word foreign name this frequent with the article is an Arabic word
 CLITIC_LOOK_ZIPF = 4.5  # a word this frequent after a proclitic letter is read as that letter and the word
-NAME_WORD_ZIPF = 5.0  # a word this frequent in a foreign name is a common Arabic word (context_names.COMMON_ZIPF)
+NAME_WORD_ZIPF = 5.0  # a word this frequent in a foreign name is a common Arabic word (context.COMMON_ZIPF)
 LEXICON_ZIPF = 3.0
 PROTECT_RATIO = 4.0
 PROCLITICS = "وفبكل"
@@ -176,7 +176,7 @@ def _clitic_look(word: str, zipfs: dict[str, float]) -> bool:
 
 def _common_name_word(word: str, zipfs: dict[str, float]) -> bool:
     """Whether a word of a foreign name is a very common Arabic word («سانتا آنا»: «أنا»): a gazetteer name's words are
-    never taken for common ones (``context_names.COMMON_ZIPF``), so it would become a name word everywhere."""
+    never taken for common ones (``context.COMMON_ZIPF``), so it would become a name word everywhere."""
     return max(zipf(word), zipfs.get(normalized_term(word) or "", 0.0)) >= NAME_WORD_ZIPF
 
 

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from marsad.topics.records import Entity
 from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
 from marsad.workers.settings import Settings
-from marsad.workers.stages import context_names, lexicon
+from marsad.workers.stages import lexicon
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
-from marsad.workers.stages.context_names import ContextTagger
+from marsad.workers.stages.context import ContextTagger, merge
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
 from marsad.workers.stages.discovery import NameDiscovery
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
@@ -32,7 +32,7 @@ def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> 
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
         known = gazetteer.tag(body, title)
-        return context_names.merge(known, context.tag(body, known))
+        return merge(known, context.tag(body, known))
 
     if settings.ner_model_path is None:
         return known_and_context
