@@ -11,7 +11,7 @@ from marsad.workers.settings import Settings
 from marsad.workers.stages import lexicon
 from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
-from marsad.workers.stages.context import ContextTagger, merge
+from marsad.workers.stages.context import ContextTagger, Vocabulary, merge
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
 from marsad.workers.stages.discovery import NameDiscovery
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
@@ -28,7 +28,7 @@ def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> 
     places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
     given = {form.split()[0] for entry in entries if entry.type == "PER" for form in (entry.canonical, *entry.aliases)}
     given |= lexicon.given_names()
-    context = ContextTagger(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given)
+    context = ContextTagger(Vocabulary(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given))
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
         known = gazetteer.tag(body, title)

@@ -10,6 +10,7 @@ form (``mentions``). Everything stops at punctuation and at stop words. The gaze
 
 from marsad.workers.stages.context.merging import merge
 from marsad.workers.stages.context.tagger import ContextTagger
+from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.words import (
     COMMON_ZIPF,
     EVENT_HEADS,
@@ -37,5 +38,6 @@ __all__ = [
     "SAYING_VERBS",
     "SETTLEMENT_TRIGGERS",
     "ContextTagger",
+    "Vocabulary",
     "merge",
 ]

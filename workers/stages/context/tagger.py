@@ -6,7 +6,7 @@ Everything stops at punctuation and at stop words."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import ahocorasick
 
@@ -43,18 +43,10 @@ _APPOSED = re.compile(r"\S+(?: \S+){0,3}  +(?:وهو|وهي) ")
 
 
 class ContextTagger:
-    """Tags names from their context. The arguments make its ``Vocabulary``: the lexicon's Zipf frequencies, the words
-    of known names, the analyzer's stop words, the names of known places and known given names."""
+    """Tags names from their context, with the words of ``vocabulary``."""
 
-    def __init__(
-        self,
-        frequencies: dict[str, float],
-        name_words: Iterable[str],
-        stopwords: Iterable[str],
-        place_names: Iterable[str] = (),
-        given_names: Iterable[str] = (),
-    ) -> None:
-        self._vocabulary = vocabulary = Vocabulary(frequencies, name_words, stopwords, place_names, given_names)
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
         # Every trigger after every proclitic, as a whole word: one pass over a body finds the candidates. The value:
         # the word's length and its kind (``_SAYING``, ``_GIVEN``: told from the next word before anything is built).
         self._automaton = ahocorasick.Automaton()
