@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from marsad.topics.records import Entity, EntityType
 from marsad.workers.config import ConfigError, load_yaml
+from marsad.workers.stages.context.words import TIME_WORDS
 from marsad.workers.stages.normalize import DIACRITICS, NormalizedText, normalize
 from marsad.workers.stages.terms import TermHit, TermMatcher, longest_non_overlapping, surfaces
 
@@ -164,8 +165,6 @@ _FOLLOWERS = frozenset(
 # An article with this many cues of an entity (a match report) is about its field: the entity's ambiguous forms
 # without the article («برشلونة», «سيتي») count anywhere in it.
 TOPIC_CUES = 3
-# Definite words ending like a nisba adjective that say when, not which («مواجهة بايرن الماضي»).
-_TIMES = frozenset({"الماضي", "الحالي", "الجاري"})
 
 
 class GazetteerTagger:
@@ -311,7 +310,7 @@ def _qualified_otherwise(hit: TermHit[_Form], canonical: str, text: NormalizedTe
     return (
         following.startswith("ال")
         and following.endswith(("ي", "يه"))
-        and following not in _TIMES
+        and following not in TIME_WORDS
         and following != canonical[len(form) + 1 :].split(" ", 1)[0]
     )
 

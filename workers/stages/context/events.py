@@ -6,7 +6,7 @@ subject and year («منتدى دافوس»)."""
 
 from __future__ import annotations
 
-from marsad.workers.stages.context.phrases import general_adjective, known_place, starts_field, titled_name
+from marsad.workers.stages.context.phrases import general_adjective, known_end, starts_field, titled_name
 from marsad.workers.stages.context.shapes import care_noun, is_year, nisba, verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Span, Window
@@ -95,7 +95,7 @@ def event(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | None:
             word.startswith("لل") or (word.startswith("ال") and nisba(word)) or is_year(word) or word in _EVENT_RANKS
         ):
             break  # once named, only relation adjectives, «لل…» and a year follow («مهرجانات بعلبك الدولية»)
-        if (place := known_place(vocabulary, tokens, position)) is not None:
+        if (place := known_end(vocabulary, tokens, position, "LOC")) is not None:
             position, named = place, True
         elif (
             word in COMPOUND_PLACE_WORDS
@@ -108,7 +108,7 @@ def event(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | None:
             position == 1
             and head in _CUP_HEADS
             and not word.startswith(("ال", "لل", "و"))
-            and (place := known_place(vocabulary, tokens, position + 1)) is not None
+            and (place := known_end(vocabulary, tokens, position + 1, "LOC")) is not None
         ):
             position, named = place, True  # «دوري نجوم العراق», «كأس ملك إسبانيا»: a word, then the place
         elif is_year(word) or (position == 1 and head in _UPRISINGS and word in vocabulary.months):
@@ -223,7 +223,7 @@ def meeting(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | None:
     """A meeting named by the place it is held in, with its relation adjectives and year («معرض دمشق الدولي»); not
     a mountain's peak («قمة جبل الشيخ») nor a course («في معرض حديثه»)."""
     place = tokens.get(1)
-    end = known_place(vocabulary, tokens, 1)
+    end = known_end(vocabulary, tokens, 1, "LOC")
     if end is None and place is not None and not place.broken:
         end = _meeting_name(vocabulary, tokens, head)
     if end is None or place is None or (head == "قمه" and place.word == "جبل"):

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from marsad.workers.stages.context.name_words import foreign_word
-from marsad.workers.stages.context.phrases import general_adjective, known_place, owned, starts_field
+from marsad.workers.stages.context.phrases import general_adjective, known_end, owned, starts_field
 from marsad.workers.stages.context.shapes import care_noun, mufaala, nisba, participle, verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Span, Window
@@ -130,10 +130,10 @@ def organisation(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | No
         construct = True
     elif token is not None and not token.broken and not starts_field(vocabulary, tokens, position):
         word = token.word
-        place = known_place(vocabulary, tokens, position)
+        place = known_end(vocabulary, tokens, position, "LOC")
         if place is None and not word.startswith(("ال", "لل", "و")):
             # «شركة نفط البصرة»: one common word, then the place the body belongs to.
-            place = known_place(vocabulary, tokens, position + 1)
+            place = known_end(vocabulary, tokens, position + 1, "LOC")
         if place is not None:
             position, proper = place, True
         elif position == 1 and not head.startswith("ال") and vocabulary.describes(word, head):
@@ -252,7 +252,7 @@ def organisation(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | No
         and (link := tokens.get(position))
         and link.word == "في"
     ):
-        place = known_place(vocabulary, tokens, position + 1)
+        place = known_end(vocabulary, tokens, position + 1, "LOC")
         if place is not None:
             position = place
     if position == first:
@@ -271,7 +271,7 @@ def organisation(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | No
         or (
             head == CLUB
             and vocabulary.frequencies.get(span.tokens[1].word, 0.0) < RARE_ZIPF
-            and known_place(vocabulary, tokens, 1) is None
+            and known_end(vocabulary, tokens, 1, "LOC") is None
             and not any(token.word.startswith("لل") for token in span.tokens)
         )
     ):

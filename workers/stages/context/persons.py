@@ -24,7 +24,7 @@ from marsad.workers.stages.context.name_words import (
     owned_by,
     surname_word,
 )
-from marsad.workers.stages.context.phrases import known_place, owned
+from marsad.workers.stages.context.phrases import known_end, owned
 from marsad.workers.stages.context.shapes import verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import WORD, Span, Token, Window, token_at
@@ -127,7 +127,9 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
             and place_word.word.startswith("ال")
         ):
             position += 2  # «مدير الحراج في المحافظة …», «المبعوث الأمريكي إلى الشرق الأوسط …»
-        elif token.word in _TITLE_PLACE_PREPOSITIONS and (place_end := known_place(vocabulary, tokens, position + 1)):
+        elif token.word in _TITLE_PLACE_PREPOSITIONS and (
+            place_end := known_end(vocabulary, tokens, position + 1, "LOC")
+        ):
             position = place_end  # «المدير الجهوي للفلاحة في صفاقس …»
         else:
             break

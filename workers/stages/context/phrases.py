@@ -3,39 +3,30 @@ a person's name after a title ends, whether a body's field or a noun's owner fol
 
 from __future__ import annotations
 
+from marsad.topics.records import EntityType
 from marsad.workers.stages.context.shapes import is_year
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Window
-from marsad.workers.stages.context.words import ANAPHORIC_FIELDS, CLITIC_GAIN, NAME_LINKS, PURPOSE_PREPOSITIONS
+from marsad.workers.stages.context.words import (
+    ANAPHORIC_FIELDS,
+    CLITIC_GAIN,
+    NAME_LINKS,
+    PURPOSE_PREPOSITIONS,
+    TIME_WORDS,
+)
 
-# What makes «العام» «the year»: «العام الماضي», «العام نفسه».
-_TIMES = frozenset({"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم", "نفسه"})
 
-
-def known_place(vocabulary: Vocabulary, tokens: Window, position: int) -> int | None:
-    """Where the place the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
+def known_end(vocabulary: Vocabulary, tokens: Window, position: int, kind: EntityType) -> int | None:
+    """Where the entity of type ``kind`` the gazetteer knows at ``tokens[position]`` ends (a token index), if there
+    is one."""
     token = tokens.get(position)
     if token is None or token.broken or not tokens.known:
         return None
-    place = tokens.known.get(tokens.original(token.end - len(vocabulary.bare(token.word))))
-    if place is None or place[1] != "LOC":
+    known = tokens.known.get(tokens.original(token.end - len(vocabulary.bare(token.word))))
+    if known is None or known[1] != kind:
         return None
     position += 1
-    while (following := tokens.get(position)) is not None and tokens.original(following.start) < place[0]:
-        position += 1
-    return position
-
-
-def known_person(vocabulary: Vocabulary, tokens: Window, position: int) -> int | None:
-    """Where the person the gazetteer knows at ``tokens[position]`` ends (a token index), if there is one."""
-    token = tokens.get(position)
-    if token is None or token.broken or not tokens.known:
-        return None
-    person = tokens.known.get(tokens.original(token.end - len(vocabulary.bare(token.word))))
-    if person is None or person[1] != "PER":
-        return None
-    position += 1
-    while (following := tokens.get(position)) is not None and tokens.original(following.start) < person[0]:
+    while (following := tokens.get(position)) is not None and tokens.original(following.start) < known[0]:
         position += 1
     return position
 
@@ -103,5 +94,5 @@ def general_adjective(tokens: Window, position: int) -> bool:
     return (
         tokens[position].word == "العام"
         and tokens[position - 1].word.startswith("ال")
-        and (following is None or following.broken or not (following.word in _TIMES or is_year(following.word)))
+        and (following is None or following.broken or not (following.word in TIME_WORDS or is_year(following.word)))
     )

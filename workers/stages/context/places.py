@@ -5,7 +5,7 @@ and a person («مستشفى الملك حسين»); the first word of a compoun
 
 from __future__ import annotations
 
-from marsad.workers.stages.context.phrases import known_person, known_place, titled_name
+from marsad.workers.stages.context.phrases import known_end, titled_name
 from marsad.workers.stages.context.shapes import feminine, nisba, verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Span, Window
@@ -36,7 +36,7 @@ def place(vocabulary: Vocabulary, tokens: Window, trigger: str) -> Span | None:
     compound = name.word in COMPOUND_PLACE_WORDS or titled
     # A facility or a stadium named by a person keeps its word: «مستشفى رفيق الحريري», «ملعب الملك فهد».
     by_person = facility or trigger == _STADIUM
-    person = known_person(vocabulary, tokens, 1)
+    person = known_end(vocabulary, tokens, 1, "PER")
     if person is not None:  # «ولاية ترامب» is a term, no place
         return tokens.span(0, person + _agrees(vocabulary, tokens, person, trigger), "LOC", 0) if by_person else None
     if (
@@ -118,9 +118,9 @@ def _facility_place(vocabulary: Vocabulary, tokens: Window) -> int | None:
     """Where a facility named by a known place ends: «مستشفى مبارك الكبير», or a common noun of the place
     «محمية شاطئ صور» (a token index)."""
     name = tokens[1]
-    end = known_place(vocabulary, tokens, 1)
+    end = known_end(vocabulary, tokens, 1, "LOC")
     if end is None and not name.word.startswith(("ال", "لل", "و")) and name.word not in COMPOUND_PLACE_WORDS:
-        end = known_place(vocabulary, tokens, 2)
+        end = known_end(vocabulary, tokens, 2, "LOC")
     return end
 
 

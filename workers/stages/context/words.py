@@ -153,6 +153,8 @@ PREPOSITIONS = frozenset({"علي", "في", "من", "عن", "الي", "عليه�
 ANAPHORIC_FIELDS = frozenset(
     {"للقطاع", "للبلاد", "للمنطقه", "للدوله", "للمدينه", "للمحافظه", "للملف", "للشركه", "للمشروع", "للمطار"}
 )
+# Words that say when, not which: «العام الماضي», «العام نفسه», «مواجهة بايرن الماضي» (not a nisba adjective).
+TIME_WORDS = frozenset({"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم", "نفسه"})
 # A preposition with a pronoun after a «لل…» word makes it a purpose («للمصادقة عليها»), not a part of a name.
 PURPOSE_PREPOSITIONS = frozenset({"عليها", "عليه", "عليهم", "فيها", "فيه", "عنها", "عنه", "منها", "منه", "بها", "به"})
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
