@@ -265,3 +265,22 @@ def test_an_organisation_named_by_a_foreign_name_is_called_by_it(tag: Tagger) ->
     assert names_of(tag, "وقالت منظمة الإغاثة الدولية إن القوافل وصلت.", "ORG") == [
         ("منظمة الإغاثة الدولية", "منظمة الإغاثة الدولية")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A construct whose owner is a title is not part of the name.
+        ("وأقرّ مجلس النواب وتصديق الرئيس عليه القانون.", [("مجلس النواب", "مجلس النواب")]),
+        # «و» and a head start a second body.
+        (
+            "وعارض نواب حزب الاستقلال وحزب التقدم، بينما أيده المستقلون.",
+            [("حزب الاستقلال", "حزب الاستقلال"), ("حزب التقدم", "حزب التقدم")],
+        ),
+        # A title's rare feminine right after the head is the body's field («الفلاحة», farming), not a person.
+        ("تتوقع وزارة الفلاحة صابة زيتون قياسية هذا العام.", [("وزارة الفلاحة", "وزارة الفلاحة")]),
+    ],
+)
+def test_where_a_body_s_name_ends(tag: Tagger, sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert names_of(tag, sentence, "ORG") == expected
+    assert names_of(tag, sentence, "PER") == []

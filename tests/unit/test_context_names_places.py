@@ -59,3 +59,30 @@ def test_a_known_place_after_its_trigger_stays_the_gazetteers(tag: Tagger) -> No
     found = entities(tag, "تواصلت الاشتباكات في ريف دير الزور الشرقي.")
     assert ("دير الزور", "LOC", "دير الزور") in found
     assert not [e for e in found if "الشرقي" in e[0]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A Sudanese district after «و» or a preposition.
+        ("سجلت إصابات في مدينة كوستي ومحلية الدندر خلال أسبوع.", ("محلية الدندر", "LOC", "الدندر")),
+        # Neighbourhoods and oases named in the plural.
+        ("وستشهد أحياء المنصورة والشيخ عثمان تحسناً في الكهرباء.", ("أحياء المنصورة", "LOC", "المنصورة")),
+        ("وتضررت واحات دوز من موجة الحر.", ("واحات دوز", "LOC", "دوز")),
+        # A Maghrebi place name with «بن».
+        ("وانتشرت الشرطة في أحياء بن عكنون قرب الملعب.", ("أحياء بن عكنون", "LOC", "بن عكنون")),
+    ],
+)
+def test_plural_and_regional_settlement_words(tag: Tagger, sentence: str, expected: tuple[str, str, str]) -> None:
+    assert expected in entities(tag, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وقالت مصادر محلية إن شركة محلية نفذته في عام.",  # «محلية» the adjective, after a noun
+        "وقالت وسائل إعلام إن الناجين بقوا أحياء تحت الركام.",  # «أحياء» as alive
+    ],
+)
+def test_a_settlement_word_used_as_an_adjective_names_no_place(tag: Tagger, sentence: str) -> None:
+    assert [e for e in entities(tag, sentence) if e[1] == "LOC"] == []

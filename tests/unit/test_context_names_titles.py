@@ -124,3 +124,23 @@ def test_a_person_joined_by_and_to_one_found_is_found_too(tag: Tagger) -> None:
 )
 def test_no_second_person_after_and_where_none_is_named(tag: Tagger, sentence: str) -> None:
     assert [canonical for _, kind, canonical in entities(tag, sentence) if kind == "PER"] == ["سامر حداد"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # «علي» written with ي and a given name after it, after a title, is a name, not «على».
+        ("وقال قائد الشرطة العميد علي حسن الجبوري إن الطرق آمنة.", "علي حسن الجبوري"),
+        # «باسم» and a pronoun close the title; the name follows.
+        ("واعترض الأهالي، وقال الناطق باسمهم جورج قزي إن القرار ظالم.", "جورج قزي"),
+        # After a title's modifiers, «باسم» before a rare family name is a given name.
+        ("وقال عضو لجنة الزراعة النيابية باسم الدليمي إن الموسم جيد.", "باسم الدليمي"),
+    ],
+)
+def test_a_name_after_a_title_that_starts_with_a_word_of_another_use(tag: Tagger, sentence: str, expected: str) -> None:
+    assert [text for text, kind, _ in entities(tag, sentence) if kind == "PER"] == [expected]
+
+
+def test_ali_typed_for_ala_after_a_title_is_no_name(tag: Tagger) -> None:
+    found = entities(tag, "وحصل اللاعب علي جائزة أفضل هداف في البطولة.")
+    assert [text for text, kind, _ in found if kind == "PER"] == []

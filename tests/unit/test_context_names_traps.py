@@ -130,3 +130,28 @@ def test_a_law_or_a_treaty_is_named(tag: Tagger, sentence: str, expected: tuple[
 )
 def test_a_law_or_an_agreement_named_by_nothing_is_no_entity(tag: Tagger, sentence: str) -> None:
     assert [entity for entity in entities(tag, sentence) if entity[1] == "MISC"] == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A verbal noun that is also a given name, after a preposition and before its object.
+        "ودعا المصدرون إلى تحسين التغليف والتبريد لرفع الأسعار.",
+        # A word and its pronoun after «قانون»: no law's name.
+        "وصوّت البرلمان على مشروع قانون قدمته الحكومة الشهر الماضي.",
+        # A nationality after «و» + a definite word describes that word, no name follows it.
+        "وتتوقع وزارة الزراعة والصيد البحري صابة زيتون وفيرة.",
+    ],
+)
+def test_common_words_after_a_preposition_a_law_or_an_adjective_are_no_names(tag: Tagger, sentence: str) -> None:
+    assert [e for e in entities(tag, sentence) if e[1] in ("PER", "MISC")] == []
+
+
+def test_a_surname_with_the_article_is_a_common_noun_not_the_person_again(tag: Tagger) -> None:
+    found = entities(tag, "وقال المدرب فادي تمور إن الفريق جاهز. وتراجعت صادرات التمور هذا العام.")
+    assert [(text, canonical) for text, kind, canonical in found if kind == "PER"] == [("فادي تمور", "فادي تمور")]
+
+
+def test_a_foreign_name_the_lexicon_lacks_after_a_nationality_is_a_person(tag: Tagger) -> None:
+    found = entities(tag, "وأضاف البرازيلي فالنتينو الهدف الثاني قبل نهاية المباراة.")
+    assert ("فالنتينو", "PER", "فالنتينو") in found

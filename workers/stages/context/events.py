@@ -6,6 +6,7 @@ subject and year («منتدى دافوس»)."""
 
 from __future__ import annotations
 
+from marsad.workers.stages.context.name_words import possessed
 from marsad.workers.stages.context.phrases import general_adjective, known_end, starts_field, titled_name
 from marsad.workers.stages.context.shapes import care_noun, is_year, nisba, verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
@@ -142,6 +143,7 @@ def event(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | None:
             # «قانون موازنة الدفاع»: a noun and its owner say what the law is about, not its name
             and not (head == _LAW and (owner := tokens.get(2)) is not None and owner.word.startswith("ال"))
             and not vocabulary.describes(word, head)  # «ثورة تكنولوجية»: an adjective, no name
+            and not possessed(vocabulary, word)  # «مشروع قانون قدمته الحكومة»: a word and its pronoun, no name
             # «خطة لتوسعة الطريق»: a purpose, ل + a noun, no name; «حرب وموجود»: و + a word
             and not (word[0] in "لبوف" and vocabulary.frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
             # a proper name seldom takes the article: «مرتقب» is an adjective, «فرساي» a name

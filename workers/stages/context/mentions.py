@@ -11,7 +11,7 @@ from marsad.workers.stages.context.organisations import CLUB, GROUP
 from marsad.workers.stages.context.shapes import nisba
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Span, Window, token_at
-from marsad.workers.stages.context.words import RARE_ZIPF
+from marsad.workers.stages.context.words import PROCLITICS, RARE_ZIPF
 from marsad.workers.stages.normalize import NormalizedText
 
 # Companies and groups named by a rare proper name are found again by it too.
@@ -53,6 +53,13 @@ def later_mentions(vocabulary: Vocabulary, body: NormalizedText, found: list[Spa
     return again
 
 
+def _surname_with_proclitics(word: str, surname: str) -> bool:
+    """Whether ``word`` is ``surname`` after no, one or two proclitics («وبرسامني»); not after the article
+    («التمور», «للتمور»: ل + ال), which makes it a common noun."""
+    prefix = word.removesuffix(surname)
+    return prefix != word and (not prefix or prefix in PROCLITICS)
+
+
 def _people_again(
     vocabulary: Vocabulary, body: NormalizedText, people: dict[tuple[str, ...], Span], covered: set[int]
 ) -> list[Span]:
@@ -74,7 +81,7 @@ def _people_again(
                     found.append(window.span(0, len(name), "PER", 0)._replace(canonical=first.tokens[0]))
                     covered.update(t.start for t in found[-1].tokens)
                     continue
-            if surname is not None and surname in (token.word, token.word[1:], token.word[2:]):
+            if surname is not None and _surname_with_proclitics(token.word, surname):
                 found.append(Span((token,), "PER", first.tokens[0]))
                 covered.add(start)
     return found

@@ -49,7 +49,7 @@ def surname_word(vocabulary: Vocabulary, tokens: Window, position: int, rare: fl
         and not (word[0] in "وفبلك" and not known and vocabulary.frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
         and not (word[0] == "و" and not known and position > 1)  # «سامر حداد وزملاؤه»: «و» joins another
         and not future_verb(vocabulary, word)
-        and not _possessed(vocabulary, word)
+        and not possessed(vocabulary, word)
         # an accusative («وفداً»), written with its ending or not («مديرا» is «مدير»)
         and not (
             word[-1] == "ا"
@@ -72,7 +72,7 @@ def owned_by(vocabulary: Vocabulary, tokens: Window, position: int) -> bool:
     )
 
 
-def _possessed(vocabulary: Vocabulary, word: str) -> bool:
+def possessed(vocabulary: Vocabulary, word: str) -> bool:
     """Whether ``word`` is a noun the lexicon knows and a possessive pronoun: «طاقته», «حكومتها», «كتابهم»."""
     for suffix in ("هما", "ها", "هم", "ه"):
         stem = word.removesuffix(suffix)
@@ -98,13 +98,14 @@ def future_verb(vocabulary: Vocabulary, word: str) -> bool:
 
 def foreign_name_word(vocabulary: Vocabulary, word: str, first: bool) -> bool:
     """A word that may be part of a name after a nationality: a known name word, or a word that is not common,
-    has no pronoun after it («عملياتها») and, first in the name, no proclitic before it («وتشجيع»)."""
+    has no pronoun after it («عملياتها») and, first in the name, is no proclitic and a known word («وتشجيع»)."""
     if word in vocabulary.name_words:
         return True
     return (
         vocabulary.frequencies.get(word, 0.0) < COMMON_ZIPF
         and not word.endswith(("ها", "هم"))
-        and not (first and word.startswith(("و", "ف", "ب", "ل", "ك")))
+        # «وتشجيع» is و + a word the lexicon knows; «فابينيو» is a name
+        and not (first and word[0] in "وفبلك" and vocabulary.frequencies.get(word[1:], 0.0) >= KNOWN_ZIPF)
     )
 
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from marsad.workers.stages.context.name_words import foreign_word
-from marsad.workers.stages.context.phrases import general_adjective, known_end, owned, starts_field
+from marsad.workers.stages.context.phrases import general_adjective, known_end, owned, starts_field, titled_name
 from marsad.workers.stages.context.shapes import care_noun, mufaala, nisba, participle, verbal_noun
 from marsad.workers.stages.context.vocabulary import Vocabulary
 from marsad.workers.stages.context.window import Span, Window
@@ -123,7 +123,9 @@ def organisation(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | No
         and starts_field(vocabulary, tokens, 1)
     ):
         return None  # «مركز لتوزيع الغاز»: an indefinite body and what it is for, no name
-    if token is not None and not token.broken and token.word in vocabulary.administrations and token.word[:2] != "ال":
+    if (named := _titled_person(vocabulary, tokens, position)) is not None:
+        position, proper = named, True  # «مؤسسة الأميرة عالية»: a body named by a title and a person
+    elif token is not None and not token.broken and token.word in vocabulary.administrations and token.word[:2] != "ال":
         position += 1  # «إدارة خفر الحدود»: an administration's field, its owner follows
     elif token is not None and not token.broken and _construct(vocabulary, tokens, position):
         position += 1  # «هيئة تنشيط السياحة»: a verbal noun and its definite object name the body
@@ -241,6 +243,8 @@ def organisation(vocabulary: Vocabulary, tokens: Window, head: str) -> Span | No
                 break
             national = nationality = True
         position += 1
+    if construct and position > first + 1:
+        position -= 1  # «مجلس النواب وتصديق الرئيس»: a construct whose owner is not part of the name
     # A body named by its function and one word is told apart by its place: «مديرية الصحة في حمص»; so is a local
     # branch («مديرية الخدمات الفنية في طرطوس»).
     if (
@@ -385,12 +389,21 @@ def _construct(vocabulary: Vocabulary, tokens: Window, position: int) -> bool:
     )
 
 
+def _titled_person(vocabulary: Vocabulary, tokens: Window, position: int) -> int | None:
+    """Where a title and a given name right after an indefinite head end: «مؤسسة الأميرة عالية»."""
+    title, name = tokens.get(1), tokens.get(2)
+    if position != 1 or title is None or name is None or not vocabulary.title(title.word):
+        return None
+    return titled_name(vocabulary, tokens) if name.word in vocabulary.given_names and not name.broken else None
+
+
 def _title_in_name(vocabulary: Vocabulary, tokens: Window, position: int, bare: str) -> bool:
     """Whether the definite word ``bare`` at ``tokens[position]`` after a body's head starts a person's mention: a
     title («مجلس الوزراء الأمير …»), or a title's feminine that no definite word follows («لجنة المراقبة الخماسية»
     is a committee of monitoring)."""
     if bare in vocabulary.titles:
-        return True
+        # Right after the head, a title's rare feminine is the body's field: «وزارة الفلاحة» (farming).
+        return not (position == 1 and bare.endswith("ه"))
     following = tokens.get(position + 1)
     return vocabulary.title(bare) and (following is None or following.broken or not following.word.startswith("ال"))
 

@@ -42,7 +42,8 @@ from marsad.workers.stages.normalize import NormalizedText
 
 # Words between a title and the name: «وزير الخارجية الروسي»، «مدير عام المرفأ»، «المتحدث باسم الوزارة».
 _TITLE_MODIFIERS = 6  # «رئيس لجنة الزراعة والري والمياه النيابية …»
-_TITLE_LINKS = frozenset({"عام", "باسم", "بلديه", "لشؤون", "لدي"})
+# «باسم» with a pronoun ends the title: «الناطق باسمهم وليم نون».
+_TITLE_LINKS = frozenset({"عام", "باسم", "باسمه", "باسمها", "باسمهم", "باسمهما", "بلديه", "لشؤون", "لدي"})
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 # ... and before a known place, also «عن» (whom a member or a delegate speaks for): «النائبة عن قفصة …»
 _TITLE_PLACE_PREPOSITIONS = _TITLE_PREPOSITIONS | {"عن"}
@@ -59,7 +60,7 @@ _ACCUSATIVE_GAIN = 0.8
 def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = False) -> Span | None:
     """A person after a title, or after a nationality («الإيطالي سيموني إنزاغي»): then the name follows at once
     and its words are rare ones or known name words (a nationality is more often an adjective: «الوفد الروسي»)."""
-    if after_nationality and tokens.before().startswith("ال"):
+    if after_nationality and tokens.before().startswith(("ال", "وال")):
         return None  # «الهلال الأحمر العربي السوري قافلة …»: the nationality describes what is before it
     position = 1
     # Modifiers of the title: definite words (الخارجية، الروسي، والنقل), links (عام، باسم) and a place or body
@@ -91,7 +92,7 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
             token.word.startswith(("ال", "وال", "لل"))
             and token.word not in vocabulary.enders
             and not tokens.hamza(token)
-        ) or (token.word in _TITLE_LINKS and (token.word != "باسم" or position == 1)):
+        ) or (token.word in _TITLE_LINKS and (not token.word.startswith("باسم") or position == 1)):
             position += 1  # «باسم» links only the title itself («المتحدث باسم»): «مدير الشركة باسم …» is a name
         elif token.word == "العام" and position == 1:
             position += 1  # «المدير العام …»: «العام» is no «year» right after a title
@@ -150,7 +151,17 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
                 token.word == "باسم"
                 and position == start > 1
                 and not token.broken
-                and names_on(vocabulary, tokens, start)
+                and (names_on(vocabulary, tokens, start) or _surname_follows(vocabulary, tokens, start))
+            )
+            # «اللواء علي حسين الكعبي»: «علي» written with ي and a given name after it is a name, not «على»
+            or (
+                token.word == "علي"
+                and position == start
+                and not after_nationality
+                and not token.broken
+                and tokens.written_last(token) == "ي"
+                and (following := tokens.get(position + 1)) is not None
+                and following.word in vocabulary.given_names
             )
             # «عبد» takes a common word: «عبد الكريم»
             or (position > start and tokens[position - 1].word == "عبد" and not token.broken)
@@ -161,7 +172,7 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
         if after_nationality and not foreign_name_word(vocabulary, word, count == 0):
             break
         after_link = count > 0 and tokens[position - 1].word in NAME_LINKS
-        if count == 0 and word.startswith(("ال", "وال", "بال", "كال", "فال", "لل")) and not tokens.hamza(token):
+        if count == 0 and _definite_word(vocabulary, word) and not tokens.hamza(token):
             break  # a given name does not take the article («إلياس» is no article): «المعلمة بالأعلام»
         if (
             count == 0
@@ -235,9 +246,29 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
         position -= 1  # a name does not end with «بن» or «عبد»
     if position == start:
         return None
-    if after_nationality and position - start == 1 and tokens[start].word not in vocabulary.name_words:
-        return None  # one unknown word after a nationality is more often a noun («تحسناً»)
+    if (
+        after_nationality
+        and position - start == 1
+        and tokens[start].word not in vocabulary.name_words
+        and tokens[start].word in vocabulary.frequencies
+    ):
+        return None  # one word after a nationality is more often a noun («تحسناً»), unless the lexicon lacks it
     return tokens.span(start, position, "PER", start)
+
+
+def _definite_word(vocabulary: Vocabulary, word: str) -> bool:
+    """Whether ``word`` is the article (after a proclitic or not) and a word the lexicon knows: «بالأعلام», not
+    «فالنتينو» (Valentino)."""
+    for prefix in ("ال", "وال", "بال", "كال", "فال", "لل"):
+        if word.startswith(prefix):
+            return word[len(prefix) :] in vocabulary.frequencies or word in vocabulary.frequencies
+    return False
+
+
+def _surname_follows(vocabulary: Vocabulary, tokens: Window, position: int) -> bool:
+    """Whether a rare definite word that may be a family name follows ``tokens[position]``: «باسم الغريباوي»."""
+    following = tokens.get(position + 1)
+    return following is not None and following.word.startswith("ال") and definite_surname(vocabulary, tokens, following)
 
 
 def _apposition(vocabulary: Vocabulary, tokens: Window, start: int) -> Span | None:
@@ -294,6 +325,8 @@ def given(vocabulary: Vocabulary, tokens: Window) -> Span | None:
         or tokens.original(tokens[0].end - len(vocabulary.bare(tokens[0].word))) in tokens.known
     ):
         return None  # a known person («ماهر الشرع») is the gazetteer's
+    if tokens.before() in PREPOSITIONS and verbal_noun(tokens[0].word):
+        return None  # «داعياً إلى تحسين التعليب»: a verbal noun and its object, not «تحسين» the given name
     return tokens.span(0, 2, "PER", 0)
 
 

@@ -74,8 +74,13 @@ def starts_field(vocabulary: Vocabulary, tokens: Window, position: int) -> bool:
 def owned(vocabulary: Vocabulary, tokens: Window, position: int) -> bool:
     """Whether ``tokens[position]`` is «و» + a noun the next definite word owns («وصناعة الذهب»)."""
     token = tokens.get(position)
-    if token is None or not token.word.startswith("و") or token.word.startswith("وال"):
-        return False
+    if (
+        token is None
+        or not token.word.startswith("و")
+        or token.word.startswith("وال")
+        or token.word[1:] in vocabulary.heads
+    ):
+        return False  # «حزب الخضر وحزب اليسار»: «و» and a head start another body
     owner = tokens.get(position + 1)
     return (
         owner is not None

@@ -22,6 +22,8 @@ _STADIUM = "ملعب"
 # A settlement word that is also a term of office: «ولاية الرئيس» is his term, no place named by a title.
 _TERMS_OF_OFFICE = frozenset({"ولايه"})
 _PLACE_PREPOSITIONS = frozenset({"في", "الي", "من", "قرب", "نحو", "باتجاه", "حتي", "عند"})
+# A settlement word that is also an adjective («شركة محلية»): a trigger only after a preposition or «و».
+_ADJECTIVE_TRIGGERS = frozenset({"محليه"})
 
 
 def place(vocabulary: Vocabulary, tokens: Window, trigger: str) -> Span | None:
@@ -30,6 +32,8 @@ def place(vocabulary: Vocabulary, tokens: Window, trigger: str) -> Span | None:
     name = tokens.get(1)
     if name is None or name.broken or tokens.original(tokens[0].end - len(trigger)) in tokens.known:
         return None  # «دير الزور الشرقي»: the trigger starts a known place
+    if trigger in _ADJECTIVE_TRIGGERS and tokens[0].word == trigger and tokens.before() not in _PLACE_PREPOSITIONS:
+        return None  # «شركة محلية نفذته»: the adjective «local», no Sudanese district
     # A compound's first word may be a function word elsewhere («أم قصر»: «أم» is also «or»), or a title («حي
     # الشيخ رضوان», «حي السيدة زينب»).
     titled = vocabulary.title(name.word) and trigger not in _TERMS_OF_OFFICE

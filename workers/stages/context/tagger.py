@@ -108,9 +108,11 @@ class ContextTagger:
                 bare in vocabulary.nationalities
                 and bare not in vocabulary.given_names
                 and bare not in GENERAL_HEADS
-                and word_before(body.words, token).startswith("ال")
+                and word_before(body.words, token).startswith(("ال", "وال"))
             ):
                 continue  # «الرئيس الروسي …»: the nationality describes the word before it (as ``persons.person`` says)
+            if bare in vocabulary.titles and not token.broken and word_before(body.words, token) in vocabulary.heads:
+                continue  # «وزارة الفلاحة»: after a body's head, a title's word is its field («الفلاحة», farming)
             window = Window(body, token, starts)
             if token.broken and bare in vocabulary.titles and window.comma(token):
                 before = named_before(vocabulary, body, token, starts)

@@ -74,6 +74,11 @@ class Window:
         """Whether the word is written with a hamza on its first alef («إلياس»): no article, though it normalizes so."""
         return self._body.original[self.original(token.start)] in "أإآ"
 
+    def written_last(self, token: Token) -> str:
+        """The word's last letter as the body writes it: «علي» the name ends in ي, «على» the preposition in ى (both
+        normalize to «علي»)."""
+        return self._body.original[self.original(token.end - 1)]
+
     def accusative(self, token: Token) -> bool:
         """Whether the word carries the accusative ending «ـاً» («وفداً»): an indefinite noun, not a name (asked only
         of a word that ends in ا)."""

@@ -100,9 +100,10 @@ MEETING_HEADS = frozenset({"مؤتمر", "قمه", "منتدي", "معرض", "م
 # «نجع», a «ضاحية»), islands and oases («جزيرة أرواد» is «أرواد»); a stadium is named by its
 # name («ملعب فيرنسايد» is «فيرنسايد»), but one named by a person keeps its word («ملعب الأمير فيصل بن فهد»).
 SETTLEMENT_TRIGGERS = (
-    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي ولايه حاره ضاحيه محله عزبه نجع جزيره واحه "
-    # a Moroccan province and a river's basin: «إقليم الرحامنة», «حوض سبو»
-    "اقليم حوض"
+    "مدينه بلده قريه محافظه قضاء ناحيه منطقه مخيم بلدات ملعب حي احياء ولايه حاره ضاحيه محله عزبه نجع جزيره واحه "
+    "واحات "
+    # a Moroccan province, a Sudanese district and a river's basin: «إقليم الرحامنة», «محلية الدندر», «حوض سبو»
+    "اقليم محليه حوض"
 )
 # Facilities are places (a hospital, a house of worship, an oil field, a lake, a nature reserve too); so are streets,
 # squares, mountains, valleys and rivers, whose word is part of their name («جبل اللويبدة», «ساحة المرجة», «استاد
@@ -120,7 +121,7 @@ PLACE_ADJECTIVES = SIZE_ADJECTIVES | {"الاوسط", "الاعلي", "الاد�
 # First words of compound place names, which take the word after them: «عين القبو», «كفر تخاريم», «ذي قار».
 # «مار» (a saint) names a monastery or a church with the saint's name: «دير مار بهنام».
 COMPOUND_PLACE_WORDS = frozenset(
-    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "ابي", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
+    {"عين", "كفر", "دير", "بيت", "تل", "ام", "ابو", "ابي", "بن", "راس", "بني", "جسر", "بستان", "ذي", "مار"}
 )
 # First words of compound place names that announce a place alone: «كفر نبل», «تل رفعت», «عين التينة» (after a
 # preposition: «عين» is also an eye).
