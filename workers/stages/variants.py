@@ -142,6 +142,14 @@ class SpellingExpander:
             for word in normalize(form).split()
             if frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
         }
+        # A rare word asked for that no rule generates («اليونيسيف» with a long vowel more, «جيبريسوس» for a name
+        # written «غيبريسوس»): the names' words with its transliteration key (``VariantWords.key``).
+        self._by_key: dict[str, list[str]] = {}
+        for word in {
+            word for entry in entries for form in (entry.canonical, *entry.aliases) for word in normalize(form).split()
+        }:
+            if (key := VariantWords.key(word)) is not None:
+                self._by_key.setdefault(key, []).append(word)
 
     @cached_property
     def _matcher(self) -> TermMatcher[tuple[str, ...]]:
@@ -155,13 +163,41 @@ class SpellingExpander:
         found = {text.words[hit.start : hit.end] for hit in hits}
         extra = [spelling for hit in hits for spelling in hit.payload if spelling not in found]
         inside = {word for name in found for word in name.split()}
-        extra += (s for word in text.words.split() if word not in inside for s in self._word_spellings.get(word, ()))
+        for word in text.words.split():
+            if word not in inside:
+                extra += self._word_spellings.get(word) or self._same_key(word)
         return " ".join((query, *dict.fromkeys(extra))) if extra else query
+
+    def _same_key(self, word: str) -> list[str]:
+        """The names' words ``word`` is another transliteration of: any of its key when it is rare; when it is a known
+        word, only those that write the same letters with more or fewer long vowels («اليونيسيف», «اليونيسف»; not
+        «الشيف», «الشوف»)."""
+        frequency = self._frequencies.get(word, 0.0)
+        if frequency >= COMMON_VARIANT_ZIPF or (key := VariantWords.key(word)) is None:
+            return []
+        return [
+            other
+            for other in self._by_key.get(key, ())
+            if other != word and (frequency < KNOWN_WORD_ZIPF or _with_vowels(other, word) or _with_vowels(word, other))
+        ]
 
     def spellings(self, canonical: str) -> tuple[str, ...]:
         """A canonical name's spellings: its entity's forms, or for a name no gazetteer lists, its generated ones."""
         name = normalize(canonical)
         return self._by_canonical.get(name) or tuple(spellings(name, self._frequencies))
+
+
+def _with_vowels(longer: str, shorter: str) -> bool:
+    """Whether ``longer`` is ``shorter`` with long vowels (و, ي) written in it."""
+    if len(longer) <= len(shorter):
+        return False
+    matched = 0
+    for letter in longer:
+        if matched < len(shorter) and letter == shorter[matched]:
+            matched += 1
+        elif letter not in _LONG_VOWELS:
+            return False
+    return matched == len(shorter)
 
 
 # --- transliteration folding: names no gazetteer lists ------------------------------------------------------
