@@ -4,6 +4,7 @@ harness depends only on the contracts and not on where the code behind them live
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import logging
@@ -65,6 +66,7 @@ def _quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
+@functools.cache
 def gazetteer_names() -> KnownNames:
     """The names the shipped gazetteer (both modes run with it) lists for each of its entities: canonical,
     aliases, short and ambiguous forms."""
