@@ -284,3 +284,8 @@ def test_an_organisation_named_by_a_foreign_name_is_called_by_it(tag: Tagger) ->
 def test_where_a_body_s_name_ends(tag: Tagger, sentence: str, expected: list[tuple[str, str]]) -> None:
     assert names_of(tag, sentence, "ORG") == expected
     assert names_of(tag, sentence, "PER") == []
+
+
+def test_a_body_named_by_a_title_and_a_person_is_one_body(tag: Tagger) -> None:
+    found = entities(tag, "وتدير المحمية مؤسسة الأميرة سلمى بالشراكة مع جمعية محلية.")
+    assert found == [("مؤسسة الأميرة سلمى", "ORG", "مؤسسة الأميرة سلمى")]
