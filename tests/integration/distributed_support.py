@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_IDS = sorted(path.stem for path in SEEDS.glob("*.txt"))
 DEADLINE_S = 120.0
+POLL_S = 0.2  # between checks of wait_until: a test ends soon after its condition holds
 
 # Our own test articles. The original says «بطرطوس» (never the bare «طرطوس», not even in its title);
 # the near-duplicate adds diacritics and two boilerplate lines and changes one word.
@@ -92,7 +93,7 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float = DEADLINE_S
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.5)
+        time.sleep(POLL_S)
 
 
 @dataclass(frozen=True, slots=True)

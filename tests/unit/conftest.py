@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marsad.workers.build import build_tagger
+from marsad.workers import build
 from marsad.workers.pipeline import Tagger
 from marsad.workers.settings import Settings
 
@@ -12,4 +12,4 @@ from marsad.workers.settings import Settings
 @pytest.fixture(scope="session")
 def tag() -> Tagger:
     """The tagger marsad builds from its default settings (built once: loading the gazetteer takes seconds)."""
-    return build_tagger(Settings())
+    return build.build_tagger(Settings())
