@@ -142,19 +142,27 @@ class SpellingExpander:
             for word in normalize(form).split()
             if frequencies.get(word, 0.0) < COMMON_VARIANT_ZIPF
         }
-        # A rare word asked for that no rule generates («اليونيسيف» with a long vowel more, «جيبريسوس» for a name
-        # written «غيبريسوس»): the names' words with its transliteration key (``VariantWords.key``).
-        self._by_key: dict[str, list[str]] = {}
-        for word in {
-            word for entry in entries for form in (entry.canonical, *entry.aliases) for word in normalize(form).split()
-        }:
-            if (key := VariantWords.key(word)) is not None:
-                self._by_key.setdefault(key, []).append(word)
+        self._entries = tuple(entries)
 
     @cached_property
     def _matcher(self) -> TermMatcher[tuple[str, ...]]:
         """Built on the first query: the worker, which only asks for ``spellings``, never pays its memory."""
         return TermMatcher(self._forms)
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[str]]:
+        """The names' words by their transliteration key (``VariantWords.key``), for a rare word asked for that no
+        rule generates («اليونيسيف» with a long vowel more); built on the first query, as ``_matcher`` is."""
+        by_key: dict[str, list[str]] = {}
+        for word in {
+            word
+            for entry in self._entries
+            for form in (entry.canonical, *entry.aliases)
+            for word in normalize(form).split()
+        }:
+            if (key := VariantWords.key(word)) is not None:
+                by_key.setdefault(key, []).append(word)
+        return by_key
 
     def expand(self, query: str) -> str:
         """``query`` with the other spellings of the names in it appended (free terms: any one of them matches)."""
