@@ -8,14 +8,13 @@ from itertools import islice
 from pathlib import Path
 
 from marsad.store import Store
-from marsad.topics.records import DeadLetter, EnrichedDocument, RawInput
+from marsad.topics.records import DeadLetter, RawInput
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
-from marsad.workers.build import build_decider, build_discovery, build_enricher, build_expander
+from marsad.workers.build import build_decider, build_enricher, build_expander, build_learner
 from marsad.workers.outcomes import OutcomeCounts, account
 from marsad.workers.pipeline import utc_now
 from marsad.workers.settings import Settings
-from marsad.workers.stages.discovery import learned_entries
 from marsad.workers.stages.variants import SpellingExpander
 
 
@@ -30,9 +29,8 @@ class EmbeddedPipeline:
         self.settings = settings
         self.store = Store(store_dir or settings.store)
         self._rules = RulesWatcher(rules_path or settings.rules)
-        self._discovery = build_discovery(settings)
-        self._candidates = self.store.name_candidates()
-        self._enricher = build_enricher(settings, self._rules.rules, learned_entries(self._candidates.values()))
+        self._enricher = build_enricher(settings, self._rules.rules)
+        self._learner = build_learner(settings, self.store.name_candidates())
         self._decider = build_decider(settings, self.store, self._rules.rules)
         self.notifier = build_notifier(settings, lambda: self._rules.by_id)
         self._expander: SpellingExpander | None = None
@@ -40,7 +38,7 @@ class EmbeddedPipeline:
     def expand(self, query: str) -> str:
         """A search query with the other spellings of the names in it (the learned names' too)."""
         if self._expander is None:
-            self._expander = build_expander(self.settings, learned_entries(self._candidates.values()))
+            self._expander = build_expander(self.settings, self._learner.learned())
         return self._expander.expand(query)
 
     def close(self) -> None:
@@ -71,21 +69,6 @@ class EmbeddedPipeline:
         """For sources: returns only once the batch is safely written (their cursor advances after)."""
         self._ingest_batch(batch, OutcomeCounts())
 
-    def _discover(self, documents: list[EnrichedDocument]) -> None:
-        """Name discovery over a stored batch; a newly learned name is tagged and expanded from the next batch on."""
-        changed = self._discovery.observe(self._candidates, documents)
-        if not changed:
-            return
-        self.store.write_name_candidates(changed.values())
-        newly_learned = any(
-            c.learned and not getattr(self._candidates.get(k), "learned", False) for k, c in changed.items()
-        )
-        self._candidates.update(changed)
-        if newly_learned:
-            learned = learned_entries(self._candidates.values())
-            self._enricher = build_enricher(self.settings, self._rules.rules, learned)
-            self._expander = None
-
     def _ingest_batch(self, batch: list[RawInput], summary: OutcomeCounts) -> None:
         if self._rules.check():
             self._enricher.rules = self._rules.rules
@@ -94,10 +77,13 @@ class EmbeddedPipeline:
         outcomes = self._enricher.prepare(batch, now)
         prepared_at = time.perf_counter()
         rejected = [outcome for outcome in outcomes if isinstance(outcome, DeadLetter)]
-        processed = self._decider.decide_batch([o for o in outcomes if not isinstance(o, DeadLetter)], now)
+        decided = self._decider.decide_batch([o for o in outcomes if not isinstance(o, DeadLetter)], now)
+        learning = self._learner.learn(decided, self.store, self._decider.index.ids())
+        processed = learning.processed
+        if any(candidate.learned for candidate in learning.changed):
+            self._expander = None
         decided_at = time.perf_counter()
-        self.store.write_batch(processed, rejected)
-        self._discover([item.document for item in processed if not item.replay])
+        self.store.write_batch(processed, rejected, learning.retagged, learning.changed)
         metrics.BATCH_DURATION.labels("prepare").observe(prepared_at - started)
         metrics.BATCH_DURATION.labels("decide").observe(decided_at - prepared_at)
         metrics.BATCH_DURATION.labels("write").observe(time.perf_counter() - decided_at)

@@ -165,20 +165,31 @@ class Store:
         rows = self._db.execute("SELECT key, candidate FROM name_candidates")
         return {key: Candidate.from_json(key, payload) for key, payload in rows}
 
-    def write_name_candidates(self, candidates: Iterable[Candidate]) -> None:
-        with self._transaction():
-            self._db.executemany(
-                "INSERT INTO name_candidates (key, candidate) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET candidate = excluded.candidate",
-                [(candidate.key, candidate.to_json()) for candidate in candidates],
-            )
-
-    def write_batch(self, processed: Sequence[Processed], rejected: Sequence[DeadLetter]) -> None:
+    def write_batch(
+        self,
+        processed: Sequence[Processed],
+        rejected: Sequence[DeadLetter],
+        retagged: Sequence[EnrichedDocument] = (),
+        candidates: Iterable[Candidate] = (),
+    ) -> None:
+        """One transaction: the batch's documents and rejects, the earlier documents whose entities name learning
+        changed (``retagged``) and name discovery's changed ``candidates``."""
         with self._transaction():
             for item in processed:
                 if item.replay:
                     continue
                 self._write_document(item)
+            for document in retagged:
+                entities = json.dumps(document.to_dict()["entities"], ensure_ascii=False)
+                self._db.execute(
+                    "UPDATE documents SET document = json_set(document, '$.entities', json(?)) WHERE id = ?",
+                    (entities, document.id),
+                )
+            self._db.executemany(
+                "INSERT INTO name_candidates (key, candidate) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET candidate = excluded.candidate",
+                [(candidate.key, candidate.to_json()) for candidate in candidates],
+            )
             for letter in rejected:
                 detail = letter.to_dict()
                 self._db.execute(
@@ -303,6 +314,15 @@ class Store:
 
     def snippet(self, seq: int, query: str) -> str:
         return self._fts.snippet(seq, query)
+
+    def naming(self, names: Sequence[str]) -> set[str]:
+        """The ids of the documents a search for any of ``names`` (each a phrase) finds."""
+        ranked = self._fts.rank(" ".join(f'"{name}"' for name in names), self.document_count())
+        rows = self._db.execute(
+            "SELECT id FROM documents WHERE seq IN (SELECT value FROM json_each(?))",
+            (json.dumps([seq for seq, _ in ranked]),),
+        )
+        return {doc_id for (doc_id,) in rows}
 
     def documents_by_seq(self, seqs: Sequence[int]) -> dict[int, EnrichedDocument]:
         rows = self._db.execute(

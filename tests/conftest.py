@@ -43,7 +43,7 @@ def built_once() -> Iterator[None]:
     model-backed tagger (``ner_model_path``) are never cached; worker subprocesses build their own."""
     load_gazetteer, build_tagger, build_expander = build.load_gazetteer, build.build_tagger, build.build_expander
     gazetteers: dict[GazetteerKey, list[GazetteerEntry]] = {}
-    taggers: dict[tuple[GazetteerKey, tuple[GazetteerEntry, ...]], Tagger] = {}
+    taggers: dict[GazetteerKey, Tagger] = {}
     expanders: dict[tuple[GazetteerKey, tuple[GazetteerEntry, ...]], SpellingExpander] = {}
 
     def cached_gazetteer(directory: Path) -> list[GazetteerEntry]:
@@ -52,12 +52,12 @@ def built_once() -> Iterator[None]:
             gazetteers[key] = load_gazetteer(directory)
         return list(gazetteers[key])
 
-    def cached_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> Tagger:
+    def cached_tagger(settings: Settings) -> Tagger:
         if settings.ner_model_path is not None:
-            return build_tagger(settings, learned)
-        key = (_gazetteer_key(settings.gazetteer_dir), tuple(learned))
+            return build_tagger(settings)
+        key = _gazetteer_key(settings.gazetteer_dir)
         if key not in taggers:
-            taggers[key] = build_tagger(settings, learned)
+            taggers[key] = build_tagger(settings)
         return taggers[key]
 
     def cached_expander(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> SpellingExpander:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from marsad.topics.records import Entity
+from marsad.workers.learning import NameLearner
 from marsad.workers.pipeline import DeciderState, Enricher, StoryDecider, Tagger
 from marsad.workers.settings import Settings
 from marsad.workers.stages import lexicon
@@ -13,17 +14,17 @@ from marsad.workers.stages.alerts import RuleSet, load_rules
 from marsad.workers.stages.clean import BoilerplateRemover
 from marsad.workers.stages.context import ContextTagger, Vocabulary, merge
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
-from marsad.workers.stages.discovery import NameDiscovery
+from marsad.workers.stages.discovery import Candidate, NameDiscovery
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
 from marsad.workers.stages.normalize import NormalizedText
 from marsad.workers.stages.variants import SpellingExpander, with_spellings
 
 
-def build_tagger(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -> Tagger:
-    """The gazetteer with the learned names (``discovery``), then names found from their context, then (with a
-    model) camel-tools' neural NER."""
+def build_tagger(settings: Settings) -> Tagger:
+    """The gazetteer, then names found from their context, then (with a model) camel-tools' neural NER. The
+    learned names are tagged later, in the decide step (``workers/learning.py``)."""
     entries = load_gazetteer(settings.gazetteer_dir)
-    gazetteer = GazetteerTagger(with_spellings([*entries, *learned], lexicon.frequencies()), lexicon.frequencies())
+    gazetteer = GazetteerTagger(with_spellings(entries, lexicon.frequencies()), lexicon.frequencies())
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
     given = {form.split()[0] for entry in entries if entry.type == "PER" for form in (entry.canonical, *entry.aliases)}
@@ -51,22 +52,21 @@ def build_expander(settings: Settings, learned: Sequence[GazetteerEntry] = ()) -
     return SpellingExpander([*load_gazetteer(settings.gazetteer_dir), *learned], lexicon.frequencies())
 
 
-def build_discovery(settings: Settings) -> NameDiscovery:
+def build_learner(settings: Settings, candidates: Mapping[str, Candidate]) -> NameLearner:
+    """Name discovery from ``candidates``, what the runner persisted of it."""
     entries = load_gazetteer(settings.gazetteer_dir)
-    return NameDiscovery(
+    discovery = NameDiscovery(
         (form for entry in entries for form in (entry.canonical, *entry.aliases, *entry.short)),
         settings.discovery_min_sources,
     )
+    return NameLearner(discovery, candidates, lexicon.frequencies())
 
 
-def build_enricher(
-    settings: Settings, rules: RuleSet | None = None, learned: Sequence[GazetteerEntry] = ()
-) -> Enricher:
-    """``rules``: the rules in force (``workers/alerting.py`` ``RulesWatcher``), else the settings' file;
-    ``learned``: the learned gazetteer (``discovery``)."""
+def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher:
+    """``rules``: the rules in force (``workers/alerting.py`` ``RulesWatcher``), else the settings' file."""
     return Enricher(
         clean=BoilerplateRemover.from_file(settings.boilerplate),
-        tag=build_tagger(settings, learned),
+        tag=build_tagger(settings),
         rules=rules or RuleSet(load_rules(settings.rules)),
         fingerprint=Fingerprinter(settings.dedup_num_perm, settings.dedup_shingle_words),
         max_payload_bytes=settings.max_body_bytes,

@@ -3,7 +3,8 @@
 The corpus is made at test time from the seed articles and our own port story: originals with publication
 times, reprints (diacritics, boilerplate, one word changed) published later but listed before their
 original for half of them, an exact reprint, a story of successive edits whose last is the earliest, an
-article without a publication time, «بطرطوس» in the alert words. It runs through the embedded mode in file
+article without a publication time, «بطرطوس» in the alert words, a name learned from two sources that a third
+names without the context that reveals it. It runs through the embedded mode in file
 order, reversed and shuffled (small batches), and through the distributed mode (4 raw partitions, two
 workers) in shuffled order; every export (every field but ``ingested_at``) and every stored alert must be
 the same.
@@ -42,6 +43,7 @@ pytestmark = pytest.mark.integration
 
 BASE = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 DIACRITICS = "\u064e\u064f\u0650"
+COACH = "زوران ميلكوفيتش"
 
 
 def at(minutes: int) -> str:
@@ -92,6 +94,14 @@ def corpus() -> list[dict[str, Any]]:
         body = link + " بطرطوس"
         records.append({"id": f"chain-{index}", "title": "تعديلات", "body": body, "published_at": at(minutes)})
     records.append({"id": "no-time", "title": "خبر بلا تاريخ", "body": "خبر قصير عن حميميم بلا تاريخ نشر يذكره الناشر"})
+    # A name no list has, learned from two sources that give his title; a third names him bare (listed last: the
+    # reversed run meets it before the name is learned).
+    for source, body in (
+        ("sana", f"قال المدرب {COACH} إن فريقه جاهز للمباراة النهائية."),
+        ("enab", f"أكد المدرب {COACH} أن اللاعبين المصابين تعافوا."),
+        ("alhurra", f"وصل {COACH} إلى العاصمة صباح اليوم قادما من بلغراد."),
+    ):
+        records.append({"id": f"coach-{source}", "source": source, "title": "الدوري", "body": body})
     return records
 
 
@@ -136,6 +146,7 @@ def test_embedded_and_distributed_decide_alike_in_any_order(deployment: Deployme
     assert by_id["port-aggregator"]["duplicate_of"] == "port-wire" == by_id["port-exact"]["duplicate_of"]
     assert {by_id[f"chain-{i}"]["story_id"] for i in range(3)} == {"chain-2"}
     assert ("tartus", "port-wire", "port-wire") in {alert[:3] for alert in alerts}
+    assert [e["canonical"] for e in by_id["coach-alhurra"]["entities"] if e["type"] == "PER"] == [COACH]
 
     for name, order, batch_size in (("reversed", records[::-1], 2), ("shuffled", shuffled, 3)):
         assert embedded_run(order, tmp_path / name, batch_size) == (documents, alerts), name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,3 +88,42 @@ def test_the_embedded_runner_learns_persists_and_tags_a_discovered_name(tmp_path
         assert [(e.text, e.type, e.canonical) for e in third.entities] == [("كريم بوزيان", "PER", "كريم بوزيان")]
     finally:
         pipeline.close()
+
+
+COACH = "زوران ميلكوفيتش"
+# Two sources name the coach with his title; one names him bare (no rule finds him there); two name him inside a
+# longer name the context rules find (a company) or across one (a stadium).
+LEARNING = [
+    {"id": "bare", "source": "alhurra", "title": "وصول", "body": f"وصل {COACH} إلى العاصمة صباح اليوم."},
+    {"id": "titled-1", "source": "sana", "title": "تدريب", "body": f"قال المدرب {COACH} إن الفريق جاهز للمباراة."},
+    {"id": "company", "source": "sana", "title": "مشروع", "body": f"أعلنت شركة {COACH} للمقاولات عن مشروع جديد."},
+    {"id": "titled-2", "source": "enab", "title": "مؤتمر", "body": f"أكد المدرب {COACH} أن اللاعبين بخير."},
+    {"id": "stadium", "source": "enab", "title": "زيارة", "body": f"زار الوفد ملعب {COACH} في المدينة."},
+    {"id": "clitic", "source": "alquds", "title": "لقاء", "body": f"اجتمع رئيس النادي ب{COACH} أمس."},
+]
+
+
+def entities_after(tmp_path: Path, name: str, articles: list[dict[str, str]], batch_size: int) -> dict[str, Any]:
+    pipeline = EmbeddedPipeline(Settings(store=tmp_path / name, discovery_min_sources=2))
+    try:
+        pipeline.ingest([raw(article) for article in articles], batch_size=batch_size)
+        return {d.id: [(e.text, e.type, e.canonical, e.start) for e in d.entities] for d in pipeline.store.documents()}
+    finally:
+        pipeline.close()
+
+
+def test_a_learned_name_is_tagged_in_earlier_documents_and_the_order_changes_nothing(tmp_path: Path) -> None:
+    in_order = entities_after(tmp_path, "in-order", LEARNING, batch_size=1)
+    # The bare mention came first, before anything was learned: it is tagged once the name is.
+    assert in_order["bare"] == [(COACH, "PER", COACH, 4)]
+    assert in_order["clitic"] == [(COACH, "PER", COACH, LEARNING[-1]["body"].index(COACH))]  # not «ب»
+    # A learned name only fills gaps: the names the context rules found stay as they were.
+    assert [e[:2] for e in in_order["company"]] == [(f"شركة {COACH} للمقاولات", "ORG")]
+    assert all(e[1] != "PER" for e in in_order["stadium"])
+    for name, order, batch_size in (("reversed", LEARNING[::-1], 1), ("pairs", LEARNING[1:] + LEARNING[:1], 2)):
+        assert entities_after(tmp_path, name, order, batch_size) == in_order, name
+
+
+def test_without_enough_sources_nothing_is_added(tmp_path: Path) -> None:
+    one_source = [article for article in LEARNING if article["source"] != "enab"]
+    assert entities_after(tmp_path, "store", one_source, batch_size=1)["bare"] == []

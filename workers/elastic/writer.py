@@ -173,6 +173,19 @@ class ElasticWriter:
             return set()
         return {doc["_id"] for doc in response["docs"] if doc.get("found")}
 
+    def naming(self, names: Sequence[str]) -> set[str]:
+        """The ids of the documents a search for any of ``names`` (each a phrase) finds, as the embedded store's
+        search finds them: in the title or body, or another spelling of a rare word (`name_variants`)."""
+        self.client.indices.refresh(index=self.names.documents)  # what the earlier batches wrote
+        should: list[dict[str, Any]] = [
+            {"match_phrase": {field: name}} for name in names for field in ("title", "body")
+        ]
+        should.append({"match": {"name_variants": " ".join(names)}})
+        hits = helpers.scan(
+            self.client, index=self.names.documents, query={"query": {"bool": {"should": should}}}, _source=False
+        )
+        return {hit["_id"] for hit in hits}
+
     def shingles(self, doc_id: str) -> ShingleSet | None:
         try:
             response = self.client.get(
@@ -259,6 +272,15 @@ class ElasticWriter:
             if not item.replay
             for fix in item.corrected
         ]
+
+    def entity_actions(self, documents: Iterable[EnrichedDocument]) -> list[dict[str, Any]]:
+        """Stored documents whose entities changed (a name learned after them): their entity fields rewritten,
+        after the batch's documents like the corrections."""
+        actions = []
+        for document in documents:
+            source = search_source(document, self._spellings)
+            actions.append(_update(self.names.documents, document.id, {k: source[k] for k in _ENTITY_FIELDS}))
+        return actions
 
     def commit_actions(self, processed: Iterable[Processed], batch: str, committed_at: str) -> list[dict[str, Any]]:
         """The mark of ``batch``, if it wrote any document."""
@@ -361,6 +383,9 @@ class ElasticWriter:
             retry.extend(action_retry)
             refused.extend(action_refused)
         return retry, refused
+
+
+_ENTITY_FIELDS = ("entities", "entity_canonicals", "entity_types", "entity_spellings")
 
 
 def _update(index: str, doc_id: str, fields: dict[str, Any]) -> dict[str, Any]:

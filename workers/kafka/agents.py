@@ -48,7 +48,7 @@ from marsad.topics.records import DeadLetter, RawInput, SourcePosition
 from marsad.workers import metrics
 from marsad.workers.alerting import RulesWatcher, build_notifier
 from marsad.workers.allocator import return_freed_memory
-from marsad.workers.build import build_decider, build_discovery
+from marsad.workers.build import build_decider, build_learner
 from marsad.workers.elastic.names import ElasticNames
 from marsad.workers.elastic.templates import install_templates
 from marsad.workers.elastic.writer import ElasticWriter, elastic_client, is_transient, new_batch_id
@@ -58,10 +58,10 @@ from marsad.workers.kafka.lag import ConsumerLag
 from marsad.workers.kafka.prepare import Preparer
 from marsad.workers.kafka.transport import Transport
 from marsad.workers.kafka.wire import decode_prepared, encode_dead_letter, kafka_position
+from marsad.workers.learning import NameLearner
 from marsad.workers.outcomes import account
 from marsad.workers.pipeline import Prepared, StoryDecider, iso, utc_now
 from marsad.workers.settings import Settings, get_settings
-from marsad.workers.stages.discovery import Candidate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,13 +79,12 @@ class DecideState:
         self._rules = rules
         self.decider: StoryDecider | None = None
         self._names = names
-        self._discovery = build_discovery(settings)
-        self._candidates: dict[str, Candidate] = {}
+        self._learner: NameLearner | None = None
 
     def rebuild(self) -> StoryDecider:
         started = time.perf_counter()
         if self._names is not None:
-            self._candidates = self._names.candidates()
+            self._learner = build_learner(self._settings, self._names.candidates())
         decider = build_decider(self._settings, self._writer, self._rules.rules)
         metrics.DECIDER_REBUILDS.observe(time.perf_counter() - started)
         log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
@@ -105,6 +104,15 @@ class DecideState:
         if self.decider is None:
             self.decider = self.rebuild()
         processed = self.decider.decide_batch(batch, utc_now())
+        names: list[dict[str, Any]] = []
+        retagged: list[dict[str, Any]] = []
+        if self._names is not None and self._learner is not None:
+            # Name discovery's changes are stored with the batch's mark, after the documents it rewrote: a batch
+            # stopped before then is decided again, and what it learns is learned (and rewritten) again.
+            learning = self._learner.learn(processed, self._writer, self.decider.index.ids())
+            processed = learning.processed
+            names = self._names.actions(learning.changed)
+            retagged = self._writer.entity_actions(learning.retagged)
         metrics.DEDUP_INDEX_ENTRIES.set(len(self.decider.index))
         messages = [
             Outgoing(
@@ -116,22 +124,14 @@ class DecideState:
             if not item.replay
         ]
         writer, batch_id = self._writer, new_batch_id()
-        documents = writer.document_actions(processed, batch_id)
-        if self._names is not None:
-            # Name discovery rides with the documents: a redelivered batch only adds the same sources again.
-            changed = self._discovery.observe(
-                self._candidates, [item.document for item in processed if not item.replay]
-            )
-            self._candidates.update(changed)
-            documents += self._names.actions(changed.values())
         return Decided(
             processed,
-            documents,
+            writer.document_actions(processed, batch_id),
             writer.alert_actions(processed),
-            writer.commit_actions(processed, batch_id, iso(utc_now())),
+            writer.commit_actions(processed, batch_id, iso(utc_now())) + names,
             messages,
             dead,
-            writer.correction_actions(processed),
+            writer.correction_actions(processed) + retagged,
             appended_at={prepared.article.id: prepared.appended_at for prepared in batch},
         )
 
@@ -365,8 +365,7 @@ def run_worker(settings: Settings) -> None:
     writer = ElasticWriter(client, settings)
     writer.ensure_commits_index()
     rules = RulesWatcher(settings.rules)
-    learned = ElasticNames(client, settings.index_prefix).learned()
-    app = build_app(settings, Preparer(settings, rules, learned), writer, rules)
+    app = build_app(settings, Preparer(settings, rules), writer, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
 
 

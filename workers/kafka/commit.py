@@ -5,12 +5,13 @@ previous one is acknowledged; a step that raises stops the sequence, so the batc
 redelivers it. The worker's steps (``worker_sequence``):
 
 1. ``documents``: the new documents to Elasticsearch (in concurrent requests), then the stored documents the
-   batch's decisions corrected; each one it refuses for good becomes a dead letter;
+   batch's decisions corrected or a name learned now named (``workers/learning.py``); each one it refuses for
+   good becomes a dead letter;
 2. ``topics``: enriched documents, fired alerts and dead letters to Kafka, waiting until delivered;
 3. ``alerts``: the fired alerts to Elasticsearch, created under ``rule:story_id`` (never stored twice);
 4. ``mark``: the batch's commit mark, one small document: the decider's lookup of already-processed documents
    (``ElasticWriter.known_documents``) returns only documents whose batch is marked (each document carries its
-   dedup state and its batch's id, written by ``documents``);
+   dedup state and its batch's id, written by ``documents``); name discovery's changed candidates go with it;
 5. ``acks``: the batch's events, whose offsets Faust may then commit;
 6. ``notify``: each alert its rule's ``realert`` let through (decided by ``route``, right after ``documents``)
    to its log and webhook channels (``workers/alerting.py``);
@@ -60,7 +61,7 @@ class Decided:
     processed: list[Processed]
     document_actions: list[dict[str, Any]]  # distinct ids: written in concurrent requests
     alert_actions: list[dict[str, Any]]
-    mark_actions: list[dict[str, Any]]  # the batch's commit mark (none when it wrote no document)
+    mark_actions: list[dict[str, Any]]  # the batch's commit mark (none when it wrote no document), learned names
     messages: list[Outgoing]
     dead_letters: list[DeadLetter] = field(default_factory=list)  # records the decide step could not use
     correction_actions: list[dict[str, Any]] = field(default_factory=list)  # after the documents they may correct

@@ -28,7 +28,6 @@ from marsad.workers.build import build_enricher
 from marsad.workers.kafka.wire import encode_prepared
 from marsad.workers.pipeline import Enricher, iso, utc_now
 from marsad.workers.settings import Settings
-from marsad.workers.stages.entities import GazetteerEntry
 
 # Records per Enricher.prepare call: a 500-record call peaked ~80 MB above a 100-record one (the fingerprinting
 # arrays of the whole call) and was slower.
@@ -79,9 +78,7 @@ def prepare_messages(enricher: Enricher, raws: Sequence[RawInput], max_message_b
 class Preparer:
     """``prepare_messages`` in worker processes (or a thread when ``prepare_processes`` is 0)."""
 
-    def __init__(self, settings: Settings, rules: RulesWatcher, learned: Sequence[GazetteerEntry] = ()) -> None:
-        """``learned``: the learned gazetteer as the decide agent last stored it (a worker tags the names learned
-        before it started). Read by the worker, not here: a prepare process has no Elasticsearch client."""
+    def __init__(self, settings: Settings, rules: RulesWatcher) -> None:
         self._max_message_bytes = settings.kafka_max_message_bytes
         self._processes = settings.prepare_processes
         self._enricher: Enricher | None = None
@@ -92,13 +89,13 @@ class Preparer:
                 self._processes,
                 mp_context=get_context("spawn"),
                 initializer=_start,
-                initargs=(settings, tuple(learned)),
+                initargs=(settings,),
             )
             # Started now rather than by the first batch: building an Enricher takes seconds.
             for started in [self._pool.submit(_ready) for _ in range(self._processes)]:
                 started.result()
         else:
-            self._enricher = build_enricher(settings, rules.rules, learned)
+            self._enricher = build_enricher(settings, rules.rules)
 
     def reload(self, rules: RulesWatcher) -> None:
         """New rules for the in-thread Enricher; processes watch the rules file themselves."""
@@ -131,7 +128,7 @@ class Preparer:
 _process_state: tuple[Enricher, RulesWatcher] | None = None
 
 
-def _start(settings: Settings, learned: Sequence[GazetteerEntry]) -> None:
+def _start(settings: Settings) -> None:
     global _process_state
     return_freed_memory()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the worker stops us
@@ -139,7 +136,7 @@ def _start(settings: Settings, learned: Sequence[GazetteerEntry]) -> None:
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="exit-with-worker", daemon=True).start()
     rules = RulesWatcher(settings.rules)
-    _process_state = (build_enricher(settings, rules.rules, learned), rules)
+    _process_state = (build_enricher(settings, rules.rules), rules)
 
 
 def _exit_with(worker: int) -> None:

@@ -350,6 +350,10 @@ class DuplicateIndex:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._entries
 
+    def ids(self) -> list[str]:
+        """The documents indexed (the window), oldest first."""
+        return list(self._entries)
+
     def neighbours(self, doc_id: str, fingerprint: Fingerprint) -> Neighbours:
         """The indexed documents ``fingerprint`` duplicates (``doc_id`` itself excluded): an exact twin, else
         every LSH candidate whose verified similarity reaches the threshold."""

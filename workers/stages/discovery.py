@@ -3,8 +3,9 @@ at least ``min_sources`` distinct sources mention joins a learned gazetteer, wit
 form (the first spelling seen). Spellings of one name meet under one key (``spelling_key``: «إنزاغي» and
 «إنزاجي» are one name).
 
-Pure: what was seen so far is passed in and the changed names are returned; the runners persist them (the
-embedded store, an Elasticsearch index) and give the learned entries to the tagger (``build_tagger``).
+Pure: what was seen so far is passed in and the changed names are returned; ``workers/learning.py`` tags the
+learned names in the decide step and the runners persist the candidates (the embedded store, an Elasticsearch
+index).
 """
 
 from __future__ import annotations
