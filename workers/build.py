@@ -16,20 +16,50 @@ from marsad.workers.stages.context import ContextTagger, Vocabulary, merge
 from marsad.workers.stages.dedup import DedupEntry, Fingerprinter
 from marsad.workers.stages.discovery import Candidate, NameDiscovery
 from marsad.workers.stages.entities import GazetteerEntry, GazetteerTagger, load_gazetteer
-from marsad.workers.stages.normalize import NormalizedText
+from marsad.workers.stages.names_model import MODEL_FILE, Features, NamesModel
+from marsad.workers.stages.normalize import NormalizedText, normalize
 from marsad.workers.stages.variants import SpellingExpander, with_spellings
 
 
-def build_tagger(settings: Settings) -> Tagger:
-    """The gazetteer, then names found from their context, then (with a model) camel-tools' neural NER. The
-    learned names are tagged later, in the decide step (``workers/learning.py``)."""
-    entries = load_gazetteer(settings.gazetteer_dir)
-    gazetteer = GazetteerTagger(with_spellings(entries, lexicon.frequencies()), lexicon.frequencies())
+def _vocabulary(entries: Sequence[GazetteerEntry]) -> Vocabulary:
     name_words = {word for entry in entries for form in (entry.canonical, *entry.aliases) for word in form.split()}
     places = {form for entry in entries if entry.type == "LOC" for form in (entry.canonical, *entry.aliases)}
     given = {form.split()[0] for entry in entries if entry.type == "PER" for form in (entry.canonical, *entry.aliases)}
     given |= lexicon.given_names()
-    context = ContextTagger(Vocabulary(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given))
+    return Vocabulary(lexicon.frequencies(), name_words, lexicon.stopwords(), places, given)
+
+
+def _names_features(entries: Sequence[GazetteerEntry], vocabulary: Vocabulary) -> Features:
+    types: dict[str, set[str]] = {}
+    for entry in entries:
+        for form in (entry.canonical, *entry.aliases):
+            for word in normalize(form).split():
+                types.setdefault(word, set()).add(entry.type)
+    return Features(vocabulary, {word: frozenset(kinds) for word, kinds in types.items()})
+
+
+def build_names_features(settings: Settings) -> Features:
+    """What the names model reads of a word (``training`` trains it with the same)."""
+    entries = load_gazetteer(settings.gazetteer_dir)
+    return _names_features(entries, _vocabulary(entries))
+
+
+def build_names_model(settings: Settings) -> NamesModel | None:
+    """The names model, if ``names_model`` is set: the weights in the config directory."""
+    if not settings.names_model:
+        return None
+    entries = load_gazetteer(settings.gazetteer_dir)
+    return NamesModel.load(settings.config_dir / MODEL_FILE, _names_features(entries, _vocabulary(entries)))
+
+
+def build_tagger(settings: Settings) -> Tagger:
+    """The gazetteer, then names found from their context, then (with a camel-tools model) its neural NER. The
+    names model fills the gaps after it, a batch at a time (``build_names_model``), and the learned names are tagged
+    in the decide step (``workers/learning.py``)."""
+    entries = load_gazetteer(settings.gazetteer_dir)
+    gazetteer = GazetteerTagger(with_spellings(entries, lexicon.frequencies()), lexicon.frequencies())
+    vocabulary = _vocabulary(entries)
+    context = ContextTagger(vocabulary)
 
     def known_and_context(body: NormalizedText, title: NormalizedText) -> list[Entity]:
         known = gazetteer.tag(body, title)
@@ -70,6 +100,7 @@ def build_enricher(settings: Settings, rules: RuleSet | None = None) -> Enricher
         rules=rules or RuleSet(load_rules(settings.rules)),
         fingerprint=Fingerprinter(settings.dedup_num_perm, settings.dedup_shingle_words),
         max_payload_bytes=settings.max_body_bytes,
+        find_names=model.tag if (model := build_names_model(settings)) is not None else None,
     )
 
 

@@ -32,6 +32,8 @@ from marsad.workers.stages.validate import validate
 
 # Tags a body (offsets into it), given its title as context.
 Tagger = Callable[[NormalizedText, NormalizedText], list[Entity]]
+# For each (body, the entities tagged in it), more entities: a batch at a time (``names_model.NamesModel.tag``).
+NameFinder = Callable[[Sequence[tuple[NormalizedText, Sequence[Entity]]]], list[list[Entity]]]
 
 
 def utc_now() -> datetime:
@@ -120,9 +122,12 @@ class Enricher:
         rules: RuleSet,
         fingerprint: Fingerprinter,
         max_payload_bytes: int,
+        find_names: NameFinder | None = None,
     ) -> None:
+        """``find_names``: what finds the names ``tag`` missed, over a batch of its results."""
         self._clean = clean
         self._tag = tag
+        self._find_names = find_names
         self.rules = rules
         self._fingerprint = fingerprint
         self._max_payload_bytes = max_payload_bytes
@@ -152,20 +157,45 @@ class Enricher:
             fingerprints = self._fingerprint([body.normalized for _, _, _, body in cleaned])
         except Exception:  # find the record at fault: fingerprint one at a time
             fingerprints = [self._fingerprint_one(body, raw, now) for _, raw, _, body in cleaned]
+        tagged: list[tuple[int, RawInput, Article, NormalizedText, Fingerprint, NormalizedText, list[Entity]]] = []
         for (position, raw, article, body), fingerprint in zip(cleaned, fingerprints, strict=True):
             if isinstance(fingerprint, DeadLetter):
                 outcomes[position] = fingerprint
                 continue
             try:
                 title = NormalizedText.of(article.title)
-                entities = tuple(self._tag(body, title))
-                matches = self.rules.evaluate(title, body, entities, article.source)
+                tagged.append((position, raw, article, body, fingerprint, title, self._tag(body, title)))
+            except Exception as error:
+                outcomes[position] = _failed("enrich", error, raw, now)
+        found = self._found_names([(body, entities) for _, _, _, body, _, _, entities in tagged])
+        for (position, raw, article, body, fingerprint, title, entities), more in zip(tagged, found, strict=True):
+            if isinstance(more, Exception):
+                outcomes[position] = _failed("enrich", more, raw, now)
+                continue
+            try:
+                everything = tuple(sorted((*entities, *more), key=lambda entity: (entity.start, entity.end)))
+                matches = self.rules.evaluate(title, body, everything, article.source)
             except Exception as error:
                 outcomes[position] = _failed("enrich", error, raw, now)
                 continue
             appended_at = raw.appended_at if raw.appended_at is not None else read_at
-            outcomes[position] = Prepared(article, body.original, fingerprint, entities, tuple(matches), appended_at)
+            outcomes[position] = Prepared(article, body.original, fingerprint, everything, tuple(matches), appended_at)
         return [outcome for outcome in outcomes if outcome is not None]
+
+    def _found_names(self, texts: list[tuple[NormalizedText, Sequence[Entity]]]) -> Sequence[list[Entity] | Exception]:
+        """``find_names`` over the batch; if it fails, over each text alone, so only the text at fault fails."""
+        if self._find_names is None or not texts:
+            return [[] for _ in texts]
+        try:
+            return self._find_names(texts)
+        except Exception:
+            found: list[list[Entity] | Exception] = []
+            for text in texts:
+                try:
+                    found.append(self._find_names([text])[0])
+                except Exception as error:  # one record's failure must not cost the batch
+                    found.append(error)
+            return found
 
     def _fingerprint_one(self, body: NormalizedText, raw: RawInput, now: datetime) -> Fingerprint | DeadLetter:
         try:

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Embedded mode
     store: Path = Path("./data")
     ner_model_path: Path | None = None  # camel-tools NER model directory; gazetteer only when unset
+    # Names the rules missed, found by the names model too (workers/stages/names_model.py, its weights in the
+    # config directory): more names found, some less exactly, and enrichment about a fifth slower (training/README.md)
+    names_model: bool = False
     # Name discovery: a name found from its context joins the learned gazetteer once this many sources named it
     discovery_min_sources: int = Field(default=2, ge=1)
 
