@@ -47,6 +47,10 @@ class NameLearner:
     ) -> None:
         self._discovery = discovery
         self._frequencies = frequencies
+        self.restore(candidates)
+
+    def restore(self, candidates: Mapping[str, Candidate]) -> None:
+        """Start again from ``candidates`` (what the runner persisted), as when a worker takes the decide step over."""
         self.candidates = dict(candidates)
         self._tagger = self._tagger_of(learned_entries(self.candidates.values()))
         # The previous batch's documents: the runner may not have stored them yet when the next batch is decided.

@@ -79,12 +79,13 @@ class DecideState:
         self._rules = rules
         self.decider: StoryDecider | None = None
         self._names = names
-        self._learner: NameLearner | None = None
+        # Built once (reading the gazetteer takes a while): a rebuild only restores what discovery persisted.
+        self._learner: NameLearner | None = build_learner(settings, {}) if names is not None else None
 
     def rebuild(self) -> StoryDecider:
         started = time.perf_counter()
-        if self._names is not None:
-            self._learner = build_learner(self._settings, self._names.candidates())
+        if self._names is not None and self._learner is not None:
+            self._learner.restore(self._names.candidates())
         decider = build_decider(self._settings, self._writer, self._rules.rules)
         metrics.DECIDER_REBUILDS.observe(time.perf_counter() - started)
         log.info("decide state rebuilt from Elasticsearch: %d documents in the duplicate index", len(decider.index))
