@@ -190,6 +190,20 @@ def test_a_person_after_a_title_or_a_given_name(tag: Tagger, sentence: str, expe
     assert people(tag, sentence) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A given name, «بن», the father's name and the family name: four words.
+        ("وقال وزير الاقتصاد سعيد بن حمود المعولي إن الخطة جاهزة.", ["سعيد بن حمود المعولي"]),
+        ("واستقبل المحافظ نايف بن حمد السبيعي الوفد في مكتبه.", ["نايف بن حمد السبيعي"]),
+        # A common definite noun after the father's name is the verb's object, not the family name.
+        ("وسلم المدير كمال بن رجب الجوائز للفائزين.", ["كمال بن رجب"]),
+    ],
+)
+def test_a_family_name_after_the_fathers_name(tag: Tagger, sentence: str, expected: list[str]) -> None:
+    assert people(tag, sentence) == expected
+
+
 def test_a_nationality_after_a_noun_names_nobody(tag: Tagger) -> None:
     assert people(tag, "وأكد الجيش السوري أن الطريق الدولي آمن.") == []
 

@@ -47,6 +47,7 @@ _TITLE_LINKS = frozenset({"عام", "باسم", "باسمه", "باسمها", "�
 _TITLE_PREPOSITIONS = frozenset({"في", "الي"})  # before a definite word: «المبعوث إلى الشرق الأوسط …»
 # ... and before a known place, also «عن» (whom a member or a delegate speaks for): «النائبة عن قفصة …»
 _TITLE_PLACE_PREPOSITIONS = _TITLE_PREPOSITIONS | {"عن"}
+_FILIATIONS = frozenset({"بن", "ابن", "بنت"})  # «son of», «daughter of»: a father's name follows
 _GOD = "الله"  # ends names as a family name: «حسين العبد الله», «عبد الرزاق حمد الله»
 # Pronouns that open an apposition after a speaker's name: «وقال أبو محمد الزعبي، وهو نجار …».
 _APPOSITION_PRONOUNS = frozenset({"وهو", "وهي"})
@@ -211,10 +212,11 @@ def person(vocabulary: Vocabulary, tokens: Window, after_nationality: bool = Fal
         ):
             break  # «وزير سوري سابق», «لاعب عراقي»: an indefinite nationality, not a name
         # A third word only as «… بن عيسى», «… عبد الله», «… حسين الشرع»; a fourth only after a link
-        # («عبد العزيز بن سلمان»).
+        # («عبد العزيز بن سلمان») or as the family name after a father's («سعيد بن حمود المعولي»).
         # «محمد عبد الحميد الفقي»: «عبد …» inside the name counts as one word.
         joined = any(tokens[i].word == "عبد" for i in range(start, position - 1))
-        if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not after_link and not joined):
+        family = word.startswith("ال") and any(tokens[i].word in _FILIATIONS for i in range(start, position - 1))
+        if count > MAX_NAME_WORDS or (count == MAX_NAME_WORDS and not (after_link or joined or family)):
             break
         # «عبد السلام هيكل»: «عبد …» is one given name of two words.
         compound = tokens[start].word == "عبد" and count == 2
