@@ -153,6 +153,16 @@ def test_an_accusative_noun_is_not_the_place_it_spells() -> None:
     assert tag(tagger, "وصل الوفد إلى زوارة أمس.") == [("زوارة", "LOC", "زوارة")]
 
 
+def test_a_proclitic_does_not_make_a_place_of_a_common_word() -> None:
+    # «وفدا» (a delegation) is a frequent word: not و + «فدا», a town; «ود مدني» is told by its second word.
+    tagger = GazetteerTagger(
+        [GazetteerEntry(canonical="فدا", type="LOC"), GazetteerEntry(canonical="ود مدني", type="LOC")], frequencies()
+    )
+    assert tag(tagger, "أرسلت الحكومة وفدا إلى العاصمة.") == []
+    assert tag(tagger, "وصل الوزير إلى فدا ثم إلى بفدا.") == [("فدا", "LOC", "فدا"), ("فدا", "LOC", "فدا")]
+    assert tag(tagger, "وعقد الاجتماع بود مدني أمس.") == [("ود مدني", "LOC", "ود مدني")]
+
+
 # --- ambiguous forms: a club named by a common word or a city's name, only in a sports context ---------------------
 
 

@@ -185,7 +185,7 @@ class GazetteerTagger:
                 marks = "".join(char for char in form if char in DIACRITICS)
                 forms.append((form, _Form(entry.canonical, entry.type, is_short=False, cues=entry_cues, marks=marks)))
             cues.update(entry_cues)
-        self._matcher = TermMatcher(forms)
+        self._matcher = TermMatcher(forms, frequencies=frequencies)
         self._canonical_words = {entry.canonical: normalize(entry.canonical) for entry in entries}
         # Cues match as written, after clitics: a cue that counts with the article lists that form too.
         self._cues = TermMatcher((cue, cue) for cue in cues)

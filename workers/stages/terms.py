@@ -9,7 +9,7 @@ article's alef («للأسد» = ل + الأسد), and its lam too before a word
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -27,6 +27,9 @@ ARTICLE = "ال"
 # The article with the proclitics before it, for terms written without it («قاعدة» → «بالقاعدة», «للقاعدة»).
 ARTICLE_PROCLITICS = frozenset({"ال", "وال", "فال", "بال", "كال", "وبال", "فبال", "وكال", "لل", "ولل", "فلل"})
 _TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
+# A proclitic and a one-word term that make a word at least this frequent (Zipf: 3 is once per million words)
+# are that word, when it is more frequent than the term (``_glued_word``).
+GLUED_WORD_ZIPF = 3.0
 
 
 class TermHit(NamedTuple, Generic[Payload]):
@@ -45,14 +48,17 @@ class _Entry(Generic[Payload]):
     start_back: int
 
 
-def _keys(term: str, add_article: bool) -> Iterator[tuple[str, int]]:
-    """The automaton keys for a normalized term: the term as a whole word after every proclitic.
+def _keys(term: str, add_article: bool, frequencies: Mapping[str, float] | None) -> Iterator[tuple[str, int]]:
+    """The automaton keys for a normalized term: the term as a whole word after every proclitic, but a proclitic
+    that makes a more frequent word of a one-word term (``_glued_word``).
 
     Keys are delimited by spaces and matched in text whose non-word characters are all spaces, so the
     automaton reports whole words only and no hit needs checking in Python.
     """
+    one_word = " " not in term  # the words after the first tell a name from a word («بود مدني», in Wad Madani)
     for prefix in PROCLITICS:
-        yield f" {prefix}{term} ", len(prefix)
+        if not (prefix and one_word and frequencies is not None and _glued_word(prefix[-1] + term, term, frequencies)):
+            yield f" {prefix}{term} ", len(prefix)
     if term.startswith(ARTICLE) and len(term) > len(ARTICLE) + 1:
         # ل + الأسد = للأسد; before a word that starts with ل the article's lam goes too: ل + اللجنة = للجنة.
         rest = term[2:] if term[2] == "ل" else term[1:]
@@ -63,19 +69,33 @@ def _keys(term: str, add_article: bool) -> Iterator[tuple[str, int]]:
             yield f" {prefix}{term} ", len(prefix)
 
 
+def _glued_word(glued: str, word: str, frequencies: Mapping[str, float]) -> bool:
+    """Whether ``glued`` (a one-letter proclitic and ``word``) is a word of its own, more used than ``word``: «وزير»
+    (minister) is no و + «زير», «وفدا» (a delegation) no و + «فدا» (a town)."""
+    zipf = frequencies.get(glued, 0.0)
+    return zipf >= GLUED_WORD_ZIPF and zipf > frequencies.get(word, 0.0)
+
+
 class TermMatcher(Generic[Payload]):
     """Finds every occurrence of the given terms; each term maps to a payload returned with its hits."""
 
-    def __init__(self, terms: Iterable[tuple[str, Payload]], add_article: bool = False) -> None:
+    def __init__(
+        self,
+        terms: Iterable[tuple[str, Payload]],
+        add_article: bool = False,
+        frequencies: Mapping[str, float] | None = None,
+    ) -> None:
         """With ``add_article``, a term written without the article also matches with it: right for alert
-        keywords («قاعدة» finds «القاعدة»), wrong for names («سورية» is Syria, «السورية» means Syrian)."""
+        keywords («قاعدة» finds «القاعدة»), wrong for names («سورية» is Syria, «السورية» means Syrian). With
+        ``frequencies`` (Zipf, of normalized words), a one-word term does not match where a proclitic and the term
+        are a more frequent word (``_glued_word``)."""
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, list[_Entry[Payload]]] = {}
         for term, payload in terms:
             normalized = " ".join(NormalizedText.of(normalize(term)).words.split())
             if not normalized:
                 continue
-            for key, prefix_length in _keys(normalized, add_article):
+            for key, prefix_length in _keys(normalized, add_article, frequencies):
                 keys.setdefault(key, []).append(_Entry(payload, len(key) - 1 - prefix_length))
         for key, entries in keys.items():
             self._automaton.add_word(key, tuple(entries))
