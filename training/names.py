@@ -77,8 +77,8 @@ def fit(items: Sequence[Example], features: Features, crfsuite_model: Path) -> N
     for item in items:
         tokens = Tokens.of(item.body)
         if len(tokens):
-            rows = features.sequence(item.body, tokens, rule_labels(item.body, tokens, item.rules))
-            gold = [LABELS[label] for label in rule_labels(item.body, tokens, item.gold)]
+            rows = features.sequence(item.body, tokens, rule_labels(tokens, item.rules))
+            gold = [LABELS[label] for label in rule_labels(tokens, item.gold)]
             for row, label in zip(rows, gold, strict=True):
                 trainer.append(pycrfsuite.ItemSequence([row]), [label])
     trainer.set_params(PARAMETERS)

@@ -67,7 +67,7 @@ def test_rule_labels_mark_the_first_token_of_an_entity_b_and_the_rest_i() -> Non
     body = NormalizedText.of("زار الرئيسُ مدينةَ حمص القديمة أمس")
     start = body.original.index("مدينةَ")
     end = body.original.index(" أمس")
-    labels = rule_labels(body, Tokens.of(body), [Entity(body.original[start:end], "LOC", "حمص", start, end)])
+    labels = rule_labels(Tokens.of(body), [Entity(body.original[start:end], "LOC", "حمص", start, end)])
     assert [LABELS[label] for label in labels] == ["O", "O", "B-LOC", "I-LOC", "I-LOC", "O"]
 
 
@@ -93,9 +93,7 @@ def test_the_model_scores_a_text_as_the_library_that_trained_it(tmp_path: Path) 
     reference = pycrfsuite.Tagger()
     reference.open(str(tmp_path / "model.crfsuite"))
     batch = [
-        (item.body, words, rule_labels(item.body, words, item.rules))
-        for item in examples
-        for words in [Tokens.of(item.body)]
+        (item.body, words, rule_labels(words, item.rules)) for item in examples for words in [Tokens.of(item.body)]
     ]
     for (body, tokens, rules), scores in zip(batch, model.emissions(batch), strict=True):
         expected = [reference.tag(pycrfsuite.ItemSequence([row]))[0] for row in features.sequence(body, tokens, rules)]

@@ -30,7 +30,7 @@ OUTSIDE = 0
 MAX_GAP_CACHED = 4  # characters: what parts two words is mostly a space and a mark; any text could be longer
 _EMPTY = len(LABELS)  # the label of a place beyond a text (``NamesModel.emissions``)
 AROUND = (-2, -1, 1, 2)  # the neighbours a word's features look at
-MAQSURA = "maqsura"  # the feature of a word written with a final «ى» (``Tokens.written_maqsura``)
+MAQSURA = "maqsura"  # the feature of a word written with a final «ى» (``Tokens.maqsura``)
 WORDS_CACHED = 200_000  # per-word weight sums kept (a worker runs for months; news reuses its words)
 Weights = npt.NDArray[np.float32]
 
@@ -40,37 +40,40 @@ Positions = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """The words of a body (``NormalizedText.words``) and where each starts and ends there."""
+    """The words of a body (``NormalizedText.words``), where each starts and ends there, where each starts and
+    where its last character is in ``body.original``, and whether it ends with «ى» as written (normalized, «على»,
+    on, is «علي», Ali)."""
 
     words: list[str]
     starts: Positions
     ends: Positions
+    original_starts: Positions
+    original_lasts: Positions
+    maqsura: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, body: NormalizedText) -> Tokens:
         # ``words`` has a space for everything that is no letter or digit: a word starts after a space, ends at one.
         spaces = np.frombuffer(body.words.encode("utf-32-le"), dtype=np.uint32) == ord(" ")
         changes = np.diff(np.concatenate(([True], spaces, [True])).astype(np.int8))
-        return cls(body.words.split(), np.flatnonzero(changes == -1), np.flatnonzero(changes == 1))
+        starts, ends = np.flatnonzero(changes == -1), np.flatnonzero(changes == 1)
+        breaks, shifts = np.asarray(body.offsets.breaks), np.asarray(body.offsets.shifts, dtype=np.int64)
+        original_starts, original_lasts = starts, ends - 1
+        if len(breaks):
+            original_starts = starts + _shift(breaks, shifts, starts)
+            original_lasts = ends - 1 + _shift(breaks, shifts, ends - 1)
+        written = np.frombuffer(body.original.encode("utf-32-le"), dtype=np.uint32)
+        maqsura = written[original_lasts] == ord("ى")
+        return cls(body.words.split(), starts, ends, original_starts, original_lasts, maqsura)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def written_maqsura(self, body: NormalizedText) -> npt.NDArray[np.bool_]:
-        """Whether each token ends with «ى» as written: normalized, «على» (on) is «علي» (Ali)."""
-        _, lasts = self.originals(body)
-        return np.frombuffer(body.original.encode("utf-32-le"), dtype=np.uint32)[lasts] == ord("ى")
 
-    def originals(self, body: NormalizedText) -> tuple[Positions, Positions]:
-        """Where each token starts, and where its last character is, in ``body.original``."""
-        breaks, shifts = np.asarray(body.offsets.breaks), np.asarray(body.offsets.shifts, dtype=np.int64)
-        mapped = []
-        for positions in (self.starts, self.ends - 1):
-            if len(breaks):
-                index = np.searchsorted(breaks, positions, side="right") - 1
-                positions = positions + np.where(index >= 0, shifts[np.maximum(index, 0)], 0)
-            mapped.append(positions)
-        return mapped[0], mapped[1]
+def _shift(breaks: Positions, shifts: Positions, positions: Positions) -> Positions:
+    """What to add to each normalized position to reach its place in the original (``OffsetMap``)."""
+    index = np.searchsorted(breaks, positions, side="right") - 1
+    return np.where(index >= 0, shifts[np.maximum(index, 0)], 0)
 
 
 def _zipf(frequencies: Mapping[str, float], word: str) -> str:
@@ -137,10 +140,9 @@ class Features:
     def sequence(self, body: NormalizedText, tokens: Tokens, rules: Sequence[int]) -> list[list[str]]:
         """Every feature string of every token (for training: ``NamesModel`` sums the same strings' weights)."""
         rows = []
-        maqsura = tokens.written_maqsura(body)
         for index, word in enumerate(tokens.words):
             row = list(self.word(word))
-            if maqsura[index]:
+            if tokens.maqsura[index]:
                 row.append(MAQSURA)
             for distance in AROUND:
                 other = index + distance
@@ -164,13 +166,12 @@ def _mark(body: NormalizedText, tokens: Tokens, index: int) -> str:
     return body.normalized[tokens.ends[index - 1] : tokens.starts[index]].strip()[:2]
 
 
-def rule_labels(body: NormalizedText, tokens: Tokens, entities: Sequence[Entity]) -> list[int]:
+def rule_labels(tokens: Tokens, entities: Sequence[Entity]) -> list[int]:
     """Per token, the label of the entity (original offsets) it falls in: B on the first token, else I."""
     labels = [OUTSIDE] * len(tokens)
     if entities and len(tokens):
-        starts, lasts = tokens.originals(body)
-        firsts = np.searchsorted(lasts, [entity.start for entity in entities]).tolist()
-        stops = np.searchsorted(starts, [entity.end for entity in entities]).tolist()
+        firsts = np.searchsorted(tokens.original_lasts, [entity.start for entity in entities]).tolist()
+        stops = np.searchsorted(tokens.original_starts, [entity.end for entity in entities]).tolist()
         for entity, first, stop in zip(entities, firsts, stops, strict=True):
             if first < stop:
                 begin = _BEGINS[entity.type]
@@ -279,8 +280,8 @@ class NamesModel:
         around = np.zeros(len(tags), dtype=np.int64)
         around[2:-2] = (((tags[:-4] * size + tags[1:-3]) * size + tags[2:-2]) * size + tags[3:-1]) * size + tags[4:]
         scores += self._rules[around]
-        for first, (body, tokens, _) in zip(firsts, texts, strict=True):
-            scores[first + np.flatnonzero(tokens.written_maqsura(body))] += self._weight(MAQSURA)
+        for first, (_, tokens, _) in zip(firsts, texts, strict=True):
+            scores[first + np.flatnonzero(tokens.maqsura)] += self._weight(MAQSURA)
         self._add_marks(scores, texts, firsts)
         return [scores[first : first + len(tokens)] for first, (_, tokens, _) in zip(firsts, texts, strict=True)]
 
@@ -324,7 +325,7 @@ class NamesModel:
         for number, (body, known) in enumerate(texts):
             if len(tokens := Tokens.of(body)):
                 numbers.append(number)
-                tokenized.append((body, tokens, rule_labels(body, tokens, known)))
+                tokenized.append((body, tokens, rule_labels(tokens, known)))
         for number, (body, tokens, rules), scores in zip(numbers, tokenized, self.emissions(tokenized), strict=True):
             known = texts[number][1]
             for first, last, kind in self._spans(np.argmax(scores, axis=1), body, tokens):
